@@ -1,0 +1,22 @@
+import { AuditlakeError, type ErrorCode } from '../core/errors.js';
+
+/** The one place error codes become process exit codes. 1 = findings (e.g. verify), 2 = usage. */
+const EXIT: Record<ErrorCode, number> = {
+  E_USAGE: 2,
+  E_PARSE: 3,
+  E_UNKNOWN_KEY: 3,
+  E_IO: 4,
+  E_NOT_FOUND: 4,
+  E_EXISTS: 4,
+  E_QUERY: 5,
+  E_KEY: 6,
+  E_INTEGRITY: 1,
+  E_POLICY: 7,
+  E_DB: 8,
+  E_TIMEOUT: 9,
+  E_INTERNAL: 70,
+};
+
+export function exitCodeFor(err: unknown): number {
+  return err instanceof AuditlakeError ? EXIT[err.code] : 70;
+}

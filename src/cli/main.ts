@@ -1,0 +1,60 @@
+import { readdirSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { AuditlakeError } from '../core/errors.js';
+import { exitCodeFor } from './exit-codes.js';
+
+/**
+ * Every file in ./commands exports `register(program)`; main only discovers and wires them,
+ * so a new command is one new file and no shared list to edit.
+ */
+export interface CommandModule {
+  register(program: Command): void;
+}
+
+export async function buildProgram(): Promise<Command> {
+  const program = new Command('auditlake')
+    .description('Automatic, tamper-evident, queryable database audit logging.')
+    .option('--home <dir>', 'state directory (env AUDITLAKE_HOME, default ./.auditlake)')
+    .showHelpAfterError('(run with --help for usage and examples)')
+    .addHelpText('after', `
+Examples:
+  auditlake demo                                  generate a month for 3 accounts, ingest, answer questions
+  auditlake ingest ./logs                         ingest Redshift/CloudTrail logs from a folder
+  auditlake ingest s3://bucket/prefix             ... or from S3
+  auditlake query "select user, count(*) from connections group by 1"
+`);
+  const dir = new URL('./commands/', import.meta.url);
+  const files = readdirSync(dir).filter((f) => f.endsWith('.js') && !f.endsWith('.test.js')).sort();
+  for (const f of files) {
+    const mod = (await import(new URL(f, dir).href)) as Partial<CommandModule>;
+    if (typeof mod.register === 'function') mod.register(program);
+  }
+  return program;
+}
+
+/** The --home value given to the top-level program (commands call this with their own Command). */
+export function homeFlag(cmd: Command): string | undefined {
+  let c: Command | null = cmd;
+  while (c) {
+    const v = c.opts().home as string | undefined;
+    if (v) return v;
+    c = c.parent;
+  }
+  return undefined;
+}
+
+export async function run(argv: string[]): Promise<void> {
+  const program = await buildProgram();
+  program.exitOverride();
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      process.exitCode = err.exitCode === 0 ? 0 : 2;
+      return;
+    }
+    const msg = err instanceof AuditlakeError ? `auditlake: ${err.message}` : `auditlake: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`;
+    process.stderr.write(msg + '\n');
+    process.exitCode = exitCodeFor(err);
+  }
+}
