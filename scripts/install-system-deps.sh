@@ -1,17 +1,16 @@
 #!/usr/bin/env bash
-# Install PostgreSQL 15 + pgaudit and MariaDB server (ships the server_audit plugin) on Debian 12 (bookworm),
-# idempotently and non-interactively, leaving NO database service running.
-#   usage: bash install-db-audit-engines.sh [--smoke]
-#   --smoke: afterwards start a throw-away private PG cluster and MariaDB on 127.0.0.1, enable pgaudit /
-#            server_audit, check that an audit line is written, then stop them and delete their temp dirs.
+# Install the system packages auditlake's tests need on Debian 12 (bookworm): PostgreSQL 15 + pgaudit, MariaDB
+# (ships server_audit), Chromium (report PDF, browser tests), poppler-utils (PDF checks) — idempotently,
+# non-interactively, leaving NO database service running.
+#   usage: bash scripts/install-system-deps.sh
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
-PKGS=(postgresql-15 postgresql-15-pgaudit mariadb-server chromium)
+PKGS=(postgresql-15 postgresql-15-pgaudit mariadb-server chromium poppler-utils)
 PGBIN=/usr/lib/postgresql/15/bin
 FILES=("$PGBIN/initdb" "$PGBIN/pg_ctl" "$PGBIN/postgres" "$PGBIN/psql"
        /usr/lib/postgresql/15/lib/pgaudit.so /usr/share/postgresql/15/extension/pgaudit.control
        /usr/sbin/mariadbd /usr/bin/mariadb-install-db /usr/bin/mariadb /usr/bin/mariadb-admin
-       /usr/lib/mysql/plugin/server_audit.so /usr/bin/chromium)
+       /usr/lib/mysql/plugin/server_audit.so /usr/bin/chromium /usr/bin/pdftotext)
 
 log() { printf '[db-engines] %s\n' "$*" >&2; }
 

@@ -1,0 +1,75 @@
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { AuditlakeError } from '../../core/errors.js';
+import { resolveHome } from '../../core/home.js';
+import { parseTime } from '../../integrity/duration.js';
+import { formatVerifyReport } from '../../integrity/format-verify.js';
+import { parsePublicKeys, PUBLIC_KEY_FILE, readHomePublicKeys } from '../../integrity/signing-key.js';
+import { verifyVault } from '../../integrity/verify-vault.js';
+import { openStore } from '../../stores/open-store.js';
+import { homeFlag } from '../main.js';
+import { join } from 'node:path';
+
+interface VerifyOpts {
+  from?: string;
+  to?: string;
+  publicKey?: string;
+  store?: string;
+  exportPublicKey?: boolean;
+  verbose?: boolean;
+  json?: boolean;
+  concurrency: string;
+  noState?: boolean;
+  state: boolean;
+}
+
+export function register(program: Command): void {
+  program
+    .command('verify')
+    .description('Verify the vault: walk the signed digest chain and re-hash every object it lists (exit 1 on any finding)')
+    .option('--from <time>', 'only digests/objects from this UTC time (ISO, e.g. 2026-11-01 or 2026-11-01T13:00:00Z)')
+    .option('--to <time>', 'only digests/objects up to this UTC time')
+    .option('--public-key <file>', `PEM file with the digest public key(s) (default: <home>/keys/${PUBLIC_KEY_FILE})`)
+    .option('--store <location>', 'the vault store (directory or s3://bucket/prefix); default <home>/vault')
+    .option('--no-state', 'ignore the recorder state under <home>/state (verify as an auditor holding only the store and public key)')
+    .option('--concurrency <n>', 'parallel object reads while hashing', '8')
+    .option('--verbose', 'also print valid digests and objects')
+    .option('--json', 'print the full report as JSON')
+    .option('--export-public-key', 'print the digest public key (PEM) for auditors and exit')
+    .addHelpText('after', `
+Examples:
+  auditlake verify                                     whole vault, exits 1 on any finding
+  auditlake verify --from 2026-11-01 --to 2026-11-30   one month
+  auditlake verify --export-public-key > auditlake-digest.pub.pem
+  auditlake verify --store s3://audit-vault/prod --public-key auditlake-digest.pub.pem --no-state
+
+Output lines are "<Digest file|Vault object>\\t<key>\\t<status>", then a summary:
+  8/8 digest files valid
+  21/21 vault objects valid; 0 authorised expiries; 0 pending`)
+    .action(async (opts: VerifyOpts, cmd: Command) => {
+      const home = resolveHome(homeFlag(cmd));
+      if (opts.exportPublicKey) {
+        const path = join(home.keys, PUBLIC_KEY_FILE);
+        const pem = await readFile(path, 'utf8').catch((err: unknown) => {
+          throw new AuditlakeError('E_NOT_FOUND', `verify: no digest public key at ${path} (no digest has been signed in this home yet)`, { cause: err });
+        });
+        process.stdout.write(pem);
+        return;
+      }
+      const concurrency = Number(opts.concurrency);
+      if (!Number.isInteger(concurrency) || concurrency < 1) throw new AuditlakeError('E_USAGE', `verify: --concurrency "${opts.concurrency}" is not a positive integer`);
+      const publicKeys = opts.publicKey ? parsePublicKeys(await readFile(opts.publicKey, 'utf8'), opts.publicKey) : await readHomePublicKeys(home.keys);
+      const store = openStore(opts.store ?? home.vault);
+      const report = await verifyVault({
+        store,
+        publicKeys,
+        ...(opts.state ? { stateDir: home.state } : {}),
+        ...(opts.from ? { from: parseTime(opts.from, 'verify: --from') } : {}),
+        ...(opts.to ? { to: parseTime(opts.to, 'verify: --to') } : {}),
+        concurrency,
+      });
+      if (opts.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+      else process.stdout.write(formatVerifyReport(report, { storeUrl: store.url, from: opts.from, to: opts.to, verbose: opts.verbose }));
+      if (report.problems > 0) throw new AuditlakeError('E_INTEGRITY', `verify: ${report.problems} finding(s) in ${store.url}`);
+    });
+}

@@ -1,0 +1,2 @@
+export * from './parse-object-key.js';
+export * from './render-key.js';

@@ -1,0 +1,94 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { matchActivityHeader, parseActivityLog, type ActivityLogEntry, type ActivityLogProblem } from './parse-activity-log.js';
+import { renderActivityLogRecord } from './render-activity-log.js';
+
+// Real records, research/formats.md A.6 (RTD 2020 file lines 5–12 and the SFX 5-line record).
+const RTD = `'2020-06-10T14:27:03Z UTC [ db=dev user=rdsdb pid=15826 userid=1 xid=1129 ]' LOG: SELECT pg_catalog.stv_gui_status.system_status AS system_status FROM pg_catalog.stv_gui_status;
+'2020-06-10T14:27:03Z UTC [ db=dev user=rdsdb pid=15832 userid=1 xid=1132 ]' LOG: SELECT d.datname as "Name",
+       u.usename as "Owner",
+       pg_catalog.pg_encoding_to_char(d.encoding) as "Encoding"
+FROM pg_catalog.pg_database d
+  LEFT JOIN pg_catalog.pg_user u ON d.datdba = u.usesysid
+ORDER BY 1;
+'2020-06-10T14:27:03Z UTC [ db=dev user=rdsdb pid=15826 userid=1 xid=1133 ]' LOG: SET query_group to ''
+`;
+
+const isEntry = (x: ActivityLogEntry | ActivityLogProblem): x is ActivityLogEntry => 'record' in x;
+
+function roundTrip(text: string): string {
+  return parseActivityLog(text)
+    .map((x) => (isEntry(x) ? renderActivityLogRecord(x.record) : x.text))
+    .join('\n') + '\n';
+}
+
+test('multi-line SQL stays in one record, byte-exact, with the first line number', () => {
+  const out = parseActivityLog(RTD);
+  assert.equal(out.length, 3);
+  assert.ok(out.every(isEntry));
+  const [a, b, c] = out as ActivityLogEntry[];
+  assert.deepEqual([a.line, b.line, c.line], [1, 2, 8]);
+  assert.equal(b.record.sql.split('\n').length, 6);
+  assert.ok(b.record.sql.startsWith('SELECT d.datname as "Name",\n       u.usename'));
+  assert.deepEqual(
+    { ...c.record },
+    { time: Date.parse('2020-06-10T14:27:03Z'), db: 'dev', user: 'rdsdb', pid: '15826', userid: '1', xid: '1133', sql: "SET query_group to ''" },
+  );
+  assert.equal(roundTrip(RTD), RTD);
+});
+
+test('a line containing " LOG: ", a quote or a quoted timestamp does not start a record', () => {
+  const text =
+    `'2020-06-10T14:38:40Z UTC [ db=dev user=awsuser pid=16934 userid=100 xid=1484 ]' LOG: INSERT INTO notes VALUES (\n` +
+    `' LOG: this is data',\n` +
+    `'2020-06-10T14:27:03Z UTC is not a header',\n` +
+    ` '2020-06-10T14:27:03Z UTC [ db=dev user=x pid=1 userid=1 xid=1 ]' LOG: indented, so data\n` +
+    `'2020-06-10T14:27:03Z UTC [ db=dev user=x pid=NaN userid=1 xid=1 ]' LOG: bad pid, so data\n` +
+    `x LOG: y)\n` +
+    `'2020-06-10T14:39:01Z UTC [ db=dev user=awsuser pid=16934 userid=100 xid=1499 ]' LOG: DROP TABLE Messages\n`;
+  const out = parseActivityLog(text) as ActivityLogEntry[];
+  assert.equal(out.length, 2);
+  assert.equal(out[0].record.sql.split('\n').length, 6);
+  assert.equal(out[1].line, 7);
+  assert.equal(out[1].record.sql, 'DROP TABLE Messages');
+  assert.equal(roundTrip(text), text);
+});
+
+test('names with spaces, empty SQL lines and trailing blank lines round-trip', () => {
+  const text =
+    `'2020-06-10T14:38:40Z UTC [ db=my db user=IAM:alice smith pid=1073742045 userid=104 xid=983539 ]' LOG: select 1\n` +
+    `\n` +
+    `\t-- tab and blank line above\n` +
+    `\n`;
+  const [e] = parseActivityLog(text) as ActivityLogEntry[];
+  assert.equal(e.record.db, 'my db');
+  assert.equal(e.record.user, 'IAM:alice smith');
+  assert.equal(e.record.sql, 'select 1\n\n\t-- tab and blank line above\n');
+  assert.equal(roundTrip(text), text);
+});
+
+test('lines before the first header are one malformed problem, records after it are kept', () => {
+  const text = `garbage\nmore garbage\n${RTD}`;
+  const out = parseActivityLog(text);
+  assert.equal(out.length, 4);
+  const p = out[0] as ActivityLogProblem;
+  assert.equal(p.line, 1);
+  assert.match(p.reason, /user activity log lines 1-2: text before the first record header/);
+  assert.equal(p.text, 'garbage\nmore garbage');
+  assert.equal((out[1] as ActivityLogEntry).line, 3);
+});
+
+test('a header with an impossible time is a problem naming the line; its neighbours are kept', () => {
+  const bad = RTD.replace("'2020-06-10T14:27:03Z UTC [ db=dev user=rdsdb pid=15832", "'2020-06-31T14:27:03Z UTC [ db=dev user=rdsdb pid=15832");
+  const out = parseActivityLog(bad);
+  assert.equal(out.length, 3);
+  assert.ok(isEntry(out[0]) && isEntry(out[2]));
+  assert.match((out[1] as ActivityLogProblem).reason, /user activity log line 2: field recordtime "2020-06-31T14:27:03Z"/);
+});
+
+test('matchActivityHeader gives the SQL offset', () => {
+  const line = RTD.split('\n')[0];
+  const h = matchActivityHeader(line)!;
+  assert.equal(line.slice(h.sqlStart), 'SELECT pg_catalog.stv_gui_status.system_status AS system_status FROM pg_catalog.stv_gui_status;');
+  assert.equal(matchActivityHeader(line.replace(' LOG: ', ' LOG:')), null);
+});

@@ -1,0 +1,132 @@
+import { appendFile, mkdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { AuditlakeError } from '../core/errors.js';
+import type { DeletionReason } from './types.js';
+
+/**
+ * Durable record of vault writes/deletions not yet covered by a digest: one JSON line each, appended (and flushed
+ * to disk) before record() returns, so a crash between a vault put and the end of the digest period loses nothing.
+ */
+export type JournalEntry =
+  | {
+      kind: 'object';
+      /** When recorded, UTC ms: decides the digest period. */
+      t: number;
+      key: string;
+      sha256: string;
+      size: number;
+      oldestEventTime?: number;
+      newestEventTime?: number;
+      plaintextSha256?: string;
+    }
+  | { kind: 'deletion'; t: number; key: string; sha256: string; reason: DeletionReason; rule: string };
+
+export const JOURNAL_FILE = 'digest-journal.jsonl';
+/** A flush renames the journal to this first, so appends during the flush land in a fresh journal. */
+export const FLUSHING_FILE = 'digest-journal.flushing.jsonl';
+export const LOCK_DIR = 'digest.lock';
+
+export async function appendJournal(dir: string, entry: JournalEntry): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  try {
+    await appendFile(join(dir, JOURNAL_FILE), JSON.stringify(entry) + '\n', { flush: true });
+  } catch (err) {
+    throw new AuditlakeError('E_IO', `digest journal: cannot append to ${join(dir, JOURNAL_FILE)}`, { cause: err });
+  }
+}
+
+/** Reads a journal file; a torn last line (crash mid-append) is ignored, any other bad line is an error. */
+export async function readJournalFile(path: string): Promise<JournalEntry[]> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw new AuditlakeError('E_IO', `digest journal: cannot read ${path}`, { cause: err });
+  }
+  const lines = text.split('\n');
+  const out: JournalEntry[] = [];
+  lines.forEach((line, i) => {
+    if (line.trim() === '') return;
+    try {
+      out.push(JSON.parse(line) as JournalEntry);
+    } catch (err) {
+      const last = i === lines.length - 1 || (i === lines.length - 2 && lines[lines.length - 1] === '');
+      if (!last || text.endsWith('\n')) throw new AuditlakeError('E_PARSE', `digest journal: ${path} line ${i + 1} is not JSON`, { cause: err });
+    }
+  });
+  return out;
+}
+
+/** Every entry not yet in a digest: a crashed flush's file plus the live journal. */
+export async function readPending(dir: string): Promise<JournalEntry[]> {
+  return [...(await readJournalFile(join(dir, FLUSHING_FILE))), ...(await readJournalFile(join(dir, JOURNAL_FILE)))];
+}
+
+/**
+ * Moves the live journal aside for a flush. If a previous flush crashed, its file is kept and the live journal is
+ * appended to it, so nothing is lost. Returns the entries to process.
+ */
+export async function takeJournal(dir: string): Promise<JournalEntry[]> {
+  const live = join(dir, JOURNAL_FILE);
+  const flushing = join(dir, FLUSHING_FILE);
+  const hasFlushing = await exists(flushing);
+  if (!hasFlushing) {
+    try {
+      await rename(live, flushing);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new AuditlakeError('E_IO', `digest journal: cannot rotate ${live}`, { cause: err });
+    }
+  } else {
+    const more = await readJournalFile(live);
+    if (more.length > 0) {
+      await appendFile(flushing, more.map((e) => JSON.stringify(e) + '\n').join(''), { flush: true });
+      await unlink(live);
+    }
+  }
+  return readJournalFile(flushing);
+}
+
+/** Ends a flush: entries still pending (current period) go back to the live journal, the aside file is removed. */
+export async function finishJournal(dir: string, remaining: JournalEntry[]): Promise<void> {
+  if (remaining.length > 0) await appendFile(join(dir, JOURNAL_FILE), remaining.map((e) => JSON.stringify(e) + '\n').join(''), { flush: true });
+  await rm(join(dir, FLUSHING_FILE), { force: true });
+}
+
+/**
+ * Cross-process mutual exclusion for flush(): mkdir is atomic. A lock older than `staleMs` is from a crashed
+ * process and is taken over.
+ */
+export async function withLock<T>(dir: string, fn: () => Promise<T>, staleMs = 10 * 60_000): Promise<T> {
+  await mkdir(dir, { recursive: true });
+  const lock = join(dir, LOCK_DIR);
+  const deadline = Date.now() + staleMs + 5_000;
+  for (;;) {
+    try {
+      await mkdir(lock);
+      await writeFile(join(lock, 'pid'), String(process.pid));
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new AuditlakeError('E_IO', `digest journal: cannot lock ${lock}`, { cause: err });
+      const st = await stat(lock).catch(() => null);
+      if (st && Date.now() - st.mtimeMs > staleMs) {
+        await rm(lock, { recursive: true, force: true });
+        continue;
+      }
+      if (Date.now() > deadline) throw new AuditlakeError('E_TIMEOUT', `digest journal: ${lock} is held by another process`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    await rm(lock, { recursive: true, force: true });
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
+}

@@ -1,0 +1,113 @@
+import { randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, open, readdir, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { AuditlakeError } from '../../core/errors.js';
+import type { SourceObjectRef } from '../lake/types.js';
+import { quarantineFileName } from './file-name.js';
+import type { Quarantine, QuarantineEntry, QuarantineWriter } from './types.js';
+
+/** Longest record text kept per entry; the full record stays in the source object. */
+export const QUARANTINE_RAW_LIMIT = 16 * 1024;
+const TMP_PREFIX = '.tmp-';
+
+/**
+ * The quarantine: JSONL files under `dir` (home.quarantine), one per source object that had
+ * malformed records. Entries are written to a temp file as they come (memory stays bounded)
+ * and renamed into place by finish(), which the ingest pipeline calls before the lake commit,
+ * so a committed object always has its quarantine file and a redo rewrites the same file.
+ */
+export function createQuarantine(dir: string): Quarantine {
+  return {
+    dir,
+    open(ref) {
+      return openWriter(dir, ref);
+    },
+    list() {
+      return listEntries(dir);
+    },
+  };
+}
+
+function openWriter(dir: string, ref: SourceObjectRef): QuarantineWriter {
+  const finalPath = join(dir, quarantineFileName(ref));
+  const tmpPath = join(dir, `${TMP_PREFIX}${randomBytes(6).toString('hex')}-${quarantineFileName(ref)}`);
+  let fh: Promise<FileHandle> | undefined;
+  let pending: Promise<unknown> = Promise.resolve();
+  let count = 0;
+  let failed: unknown;
+
+  function write(text: string) {
+    fh ??= mkdir(dir, { recursive: true }).then(() => open(tmpPath, 'w'));
+    const h = fh;
+    // Appends are chained so entries keep their order; the first failure is reported by finish().
+    pending = pending.then(async () => (await h).write(text)).catch((err: unknown) => {
+      failed ??= err;
+    });
+  }
+
+  return {
+    get count() {
+      return count;
+    },
+    add(line, reason, raw) {
+      count++;
+      const entry: QuarantineEntry = {
+        store: ref.store,
+        key: ref.key,
+        etag: ref.etag,
+        line,
+        reason,
+        raw: raw.length > QUARANTINE_RAW_LIMIT ? `${raw.slice(0, QUARANTINE_RAW_LIMIT)}…[truncated ${raw.length - QUARANTINE_RAW_LIMIT} chars]` : raw,
+        at: new Date().toISOString(),
+      };
+      write(`${JSON.stringify(entry)}\n`);
+    },
+    async finish() {
+      if (!fh) return 0;
+      await pending;
+      const h = await fh;
+      try {
+        if (failed) throw failed;
+        await h.sync();
+      } catch (err) {
+        await h.close().catch(() => undefined);
+        await unlink(tmpPath).catch(() => undefined);
+        throw new AuditlakeError('E_IO', `quarantine: writing ${finalPath} for ${ref.key} failed`, { cause: err });
+      }
+      await h.close();
+      await rename(tmpPath, finalPath);
+      return count;
+    },
+    async abort() {
+      if (!fh) return;
+      await pending;
+      await (await fh).close().catch(() => undefined);
+      await unlink(tmpPath).catch(() => undefined);
+    },
+  };
+}
+
+async function* listEntries(dir: string): AsyncGenerator<QuarantineEntry> {
+  let names: string[];
+  try {
+    names = (await readdir(dir)).filter((n) => n.endsWith('.jsonl') && !n.startsWith(TMP_PREFIX)).sort();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw new AuditlakeError('E_IO', `quarantine: cannot read ${dir}`, { cause: err });
+  }
+  for (const name of names) {
+    const rl = createInterface({ input: createReadStream(join(dir, name)), crlfDelay: Infinity });
+    let n = 0;
+    for await (const line of rl) {
+      n++;
+      if (!line.trim()) continue;
+      try {
+        yield JSON.parse(line) as QuarantineEntry;
+      } catch (err) {
+        throw new AuditlakeError('E_PARSE', `quarantine: ${join(dir, name)} line ${n} is not valid JSON`, { cause: err });
+      }
+    }
+  }
+}

@@ -1,0 +1,127 @@
+/**
+ * Secret redaction for statement text and raw records.
+ *
+ * Runs on every statement, so it starts with one cheap case-insensitive pre-check: text that
+ * mentions none of the trigger words (password, identified, secret, token, credentials,
+ * symmetric, AKIA/ASIA key ids, `scheme://user:pw@`) is returned unchanged without running
+ * the heavier patterns. When a trigger is present each pattern replaces only the secret
+ * value by `'***'` (keeping the quote style of the surrounding record) and leaves the rest of
+ * the statement intact, so analysts still see `CREATE USER alice PASSWORD '***' VALID UNTIL …`.
+ *
+ * Over-redaction is preferred to leaking: an unterminated literal after a secret keyword is
+ * redacted to the end of the text.
+ */
+
+import { isRemovedMarker, isSecretKey, SECRET_KEY_WORDS } from './secret-keys.js';
+
+const MASK = '***';
+
+/** Cheap gate: none of these words → nothing to do. */
+const TRIGGER = /pass|identified|secret|token|credentials|symmetric|AKIA|ASIA|:\/\/[^\s/@]*@/i;
+
+/**
+ * One secret value, in every quoting style seen in audit records, tried in this order:
+ * 1. `''pw''`   a literal nested inside another literal (`EXECUTE 'ALTER ROLE x PASSWORD ''pw'''`)
+ * 2. `\'pw\'`   backslash-escaped quotes (MariaDB server_audit wraps the query in '…' and escapes)
+ * 3. `\"pw\"`   a JSON-escaped double-quoted literal (SQL inside a JSON string)
+ * 4. `'p''w'`   a standard literal with doubled quotes (optionally E'…' / N'…', backslash escapes)
+ * 5. `'pw\'`    a standard literal whose trailing backslash is not an escape (standard_conforming_strings)
+ * 6. `"pw"`     double-quoted (MySQL `PASSWORD "pw"`)
+ * 7. `$tag$pw$tag$` dollar quoting (PostgreSQL)
+ * 8. `'pw…`     an unterminated literal (a truncated statement): everything to the end (also `"pw…`)
+ */
+const VALUE =
+  String.raw`(?:''(?:[^']|'''')+''` +
+  String.raw`|\\'(?:(?!\\')[\s\S])*\\'` +
+  String.raw`|\\"(?:(?!\\")[\s\S])*\\"` +
+  String.raw`|[EeNn]?'(?:[^'\\]|''|\\[\s\S])*'` +
+  String.raw`|'[^']*'` +
+  String.raw`|"(?:[^"\\]|""|\\[\s\S])*"` +
+  String.raw`|\$(?<tag>[A-Za-z_][A-Za-z0-9_]*)?\$[\s\S]*?\$\k<tag>\$` +
+  String.raw`|'[\s\S]*$|"[\s\S]*$)`;
+
+/** Replace a matched literal by the mask, keeping its quoting so the record stays well-formed. */
+function maskLiteral(lit: string): string {
+  if (lit.startsWith("''")) return `''${MASK}''`;
+  if (lit.startsWith("\\'")) return `\\'${MASK}\\'`;
+  if (lit.startsWith('\\"')) return `\\"${MASK}\\"`;
+  if (lit.startsWith('"')) return `"${MASK}"`;
+  if (lit.startsWith('$')) return `'${MASK}'`;
+  return `'${MASK}'`;
+}
+
+interface Rule {
+  re: RegExp;
+  /** Group 1 is always kept (the keyword part); group `secretGroup` (default 2) is the secret. */
+  mask: (secret: string, keep: string) => string;
+  secretGroup?: number;
+}
+
+const literalRule = (prefix: string): Rule => ({
+  re: new RegExp(`(${prefix})(${VALUE})`, 'gi'),
+  mask: maskLiteral,
+});
+
+const RULES: Rule[] = [
+  // PASSWORD 'x', PASSWORD('x'), PASSWORD = 'x', ENCRYPTED PASSWORD 'md5…', OPTIONS (password 'x'),
+  // IDENTIFIED BY PASSWORD '*hash'. `\b` keeps `mysql_native_password` from matching.
+  // `(?!…)`: `"password": …` / `'password': …` is a key, handled by the member rules below.
+  literalRule(String.raw`\bpassword(?!\\?["']\s*[:=,}\]])\s*(?:=\s*)?(?:\(\s*)?`),
+  // Members with a quoted value: 'password': 'x', password: "x", "db_password" = 'x' (YAML, dicts, configs).
+  literalRule(String.raw`\b\w*(?:password|passwd|secret_access_key|session_token)\\?['"]?\s*[:=]\s*`),
+  // IDENTIFIED BY 'x', IDENTIFIED WITH plugin BY 'x', IDENTIFIED VIA ed25519 USING 'x' / AS 'hash'.
+  literalRule(String.raw`\bidentified\b(?:\s+(?:with|via)\s+[\w'"]+)?\s+(?:by|using|as)\s+`),
+  // ALTER USER … IDENTIFIED BY 'new' REPLACE 'old' (MySQL: the old password).
+  literalRule(String.raw`\bidentified\b[^;]*?\breplace\s+`),
+  // SET PASSWORD FOR 'u'@'h' = 'x' (MySQL 8 form, no PASSWORD() call).
+  literalRule(String.raw`\bset\s+password\b[^=;]*=\s*`),
+  // Redshift COPY/UNLOAD: SECRET_ACCESS_KEY 'x', SESSION_TOKEN 'x', MASTER_SYMMETRIC_KEY 'x'
+  // (ACCESS_KEY_ID and IAM_ROLE are identifiers, not secrets, and stay).
+  literalRule(String.raw`\b(?:secret_access_key|session_token|master_symmetric_key)\s*(?:=\s*)?`),
+  // Key=value secrets anywhere: MASTER_PASSWORD=x, password=x (libpq conninfo), aws_secret_access_key=x,
+  // and inside CREDENTIALS 'aws_access_key_id=…;aws_secret_access_key=…;token=…'.
+  {
+    re: /(\b\w*password\s*=\s*(?!password\b)(?!\*\*\*)|(?:\b|_)(?:aws_secret_access_key|secret_access_key|aws_session_token|session_token|master_symmetric_key)\s*[=:]\s*|;\s*token\s*=\s*)([^\s'";,)&\\]+)/gi,
+    mask: () => MASK,
+  },
+  // JSON members: "masterUserPassword":"x", "secretAccessKey":"x", "sessionToken":"x" (CloudTrail raw).
+  // Names that only talk about a secret ("passwordLastUsed") and CloudTrail's own markers are kept.
+  {
+    re: new RegExp(String.raw`("([\w-]*(?:${SECRET_KEY_WORDS})[\w-]*)"\s*:\s*)("(?:[^"\\]|\\.)*")`, 'gi'),
+    mask: (secret, keep) => {
+      const name = /"([^"]*)"/.exec(keep)?.[1] ?? '';
+      return !isSecretKey(name) || isRemovedMarker(secret.slice(1, -1)) ? secret : `"${MASK}"`;
+    },
+    secretGroup: 3,
+  },
+  // scheme://user:secret@host
+  { re: /(\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@'"]+:)([^\s@'"/]+)(?=@)/gi, mask: () => MASK },
+  // A 40-char AWS secret key written right after its AKIA/ASIA key id (CSV, env dumps, key:secret).
+  {
+    re: /(\b(?:AKIA|ASIA)[A-Z0-9]{16}[\s,;:|"'=]{1,4})([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+])/g,
+    mask: () => MASK,
+  },
+];
+
+/**
+ * Returns `text` with every secret value replaced by `'***'` (or `***` where the value was
+ * unquoted); everything else is kept byte for byte. Idempotent: redacting twice changes nothing.
+ */
+export function redactSecrets(text: string): string {
+  if (!TRIGGER.test(text)) return text;
+  let out = text;
+  for (const rule of RULES) {
+    rule.re.lastIndex = 0;
+    out = out.replace(rule.re, (...m: unknown[]) => {
+      const keep = m[1] as string;
+      const secret = m[rule.secretGroup ?? 2] as string;
+      return keep + rule.mask(secret, keep);
+    });
+  }
+  return out;
+}
+
+/** True when the text contains something redactSecrets would change. */
+export function containsSecret(text: string): boolean {
+  return redactSecrets(text) !== text;
+}

@@ -1,0 +1,73 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createFsStore } from '../../src/stores/drivers/fs.js';
+import type { ObjectStore } from '../../src/stores/types.js';
+import { createDigestRecorder } from '../../src/integrity/digest-recorder.js';
+import { sha256Hex } from '../../src/integrity/digest-format.js';
+import { createSigner, publicKeyFingerprint, type DigestSigner } from '../../src/integrity/signing-key.js';
+import type { KeyObject } from 'node:crypto';
+
+export const T0 = Date.parse('2026-11-01T00:00:00Z');
+export const HOUR = 3_600_000;
+
+export interface VaultFixture {
+  dir: string;
+  root: string;
+  stateDir: string;
+  store: ObjectStore;
+  signer: DigestSigner;
+  publicKeys: Map<string, KeyObject>;
+  recorder: ReturnType<typeof createDigestRecorder>;
+  /** Keys written, by hour index. */
+  byHour: string[][];
+  clock: { t: number };
+  cleanup(): Promise<void>;
+}
+
+/**
+ * A real fs-backed vault with a digest chain over `hours` hourly periods: objects written in every hour except the
+ * ones listed in `emptyHours` (so the chain has empty digests too), then flushed at the end.
+ */
+export async function buildVault(opts: { hours?: number; perHour?: number; emptyHours?: number[]; flushAtEnd?: boolean } = {}): Promise<VaultFixture> {
+  const hours = opts.hours ?? 8;
+  const perHour = opts.perHour ?? 3;
+  const empty = new Set(opts.emptyHours ?? [2]);
+  const dir = await mkdtemp(join(tmpdir(), 'auditlake-integrity-'));
+  const root = join(dir, 'vault');
+  const stateDir = join(dir, 'state');
+  const store = createFsStore({ root });
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  const signer = createSigner(privateKey);
+  const clock = { t: T0 };
+  const recorder = createDigestRecorder({ store, signer, stateDir, now: () => clock.t });
+  const byHour: string[][] = [];
+  for (let h = 0; h < hours; h++) {
+    byHour.push([]);
+    if (empty.has(h)) continue;
+    for (let i = 0; i < perHour; i++) {
+      clock.t = T0 + h * HOUR + (i + 1) * 60_000;
+      const day = new Date(clock.t).toISOString().slice(0, 10).replace(/-/g, '/');
+      const key = `AWSLogs/123456789012/redshift/us-east-1/${day}/file-${h}-${i}.gz.alv`;
+      const body = Buffer.from(`object ${h}/${i} `.repeat(50 + i));
+      await store.put(key, body);
+      await recorder.record({ key, sha256: sha256Hex(body), size: body.length, oldestEventTime: clock.t - 5000, newestEventTime: clock.t - 1000 });
+      byHour[h].push(key);
+    }
+  }
+  clock.t = T0 + hours * HOUR + 60_000;
+  if (opts.flushAtEnd !== false) await recorder.flush();
+  return {
+    dir,
+    root,
+    stateDir,
+    store,
+    signer,
+    publicKeys: new Map([[publicKeyFingerprint(publicKey), publicKey]]),
+    recorder,
+    byHour,
+    clock,
+    cleanup: () => rm(dir, { recursive: true, force: true }),
+  };
+}
