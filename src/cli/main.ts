@@ -24,7 +24,9 @@ Examples:
   auditlake query "select user, count(*) from connections group by 1"
 `);
   const dir = new URL('./commands/', import.meta.url);
-  const files = readdirSync(dir).filter((f) => f.endsWith('.js') && !f.endsWith('.test.js')).sort();
+  // Compiled: commands/*.js. Run from source through tsx (tests): commands/*.ts.
+  const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+  const files = readdirSync(dir).filter((f) => f.endsWith(ext) && !f.endsWith(`.test${ext}`) && !f.endsWith('.d.ts')).sort();
   for (const f of files) {
     const mod = (await import(new URL(f, dir).href)) as Partial<CommandModule>;
     if (typeof mod.register === 'function') mod.register(program);

@@ -35,6 +35,8 @@ export interface Collector {
   /** Final poll, deliver everything buffered, close. Safe to call from a SIGTERM handler. */
   stop(): Promise<void>;
   stats(): CollectStats;
+  /** When the named source last yielded a record (ms), or null: what the fleet's silence check watches. */
+  lastRecordAt(source: string): number | null;
   /** Recovery notes from opening the buffers (torn tails cut, intents resolved). */
   readonly recovery: string[];
 }
@@ -88,6 +90,7 @@ export async function createCollector(cfg: CollectConfig, home: HomeLayout, lake
     return { src, wal, decode: f.decode, positionsFile, tailer: createTailer({ path: src.log, framing: f.framing, startAt: src.startAt, positions }) };
   });
 
+  const lastSeen = new Map<string, number>();
   let stopping = false;
   let loop: Promise<void> | null = null;
   let wake: (() => void) | null = null;
@@ -97,6 +100,7 @@ export async function createCollector(cfg: CollectConfig, home: HomeLayout, lake
     if (s.wal.pendingBytes() > 4 * cfg.maxBytes) return; // back-pressure: the lake is not keeping up
     const recs = s.tailer.poll();
     if (recs.length === 0) return;
+    lastSeen.set(s.src.name, Date.now());
     const items: BufferedRecord[] = [];
     for (const r of recs) {
       stats.records++;
@@ -171,6 +175,7 @@ export async function createCollector(cfg: CollectConfig, home: HomeLayout, lake
   return {
     recovery,
     stats: () => ({ ...stats }),
+    lastRecordAt: (name) => lastSeen.get(name) ?? null,
     tick,
     run() {
       loop ??= (async () => {

@@ -45,7 +45,7 @@ function globToRegExp(name: string): RegExp {
 /**
  * Follows log files by inode rather than by name, so rotation by rename (server_audit.log → server_audit.log.1,
  * PostgreSQL's time-based names) loses nothing: a renamed file that still has unread bytes is read to its end under
- * its new name. A file that shrank was truncated in place: it is read again from 0 under a new generation (new
+ * its new name, and rotated files never seen (created and rotated while the collector was down) are read too. A file that shrank was truncated in place: it is read again from 0 under a new generation (new
  * event ids). Only complete records are returned; a record still being written waits for the next poll.
  */
 export function createTailer(o: TailOptions): Tailer {
@@ -79,10 +79,9 @@ export function createTailer(o: TailOptions): Tailer {
           continue; // rotated away between readdir and stat
         }
         if (!st.isFile()) continue;
-        const key = keyOf(st);
-        // a rotated sibling is only read when we followed it before it was renamed
-        if (!current && !pos[key]) continue;
-        files.push({ key, path: p, st, current });
+        // every file we ever read stays in `pos` while it exists, so an unknown rotated sibling was never read:
+        // it was created and rotated away while the collector was down (or before its first start) — read it
+        files.push({ key: keyOf(st), path: p, st, current });
       }
       const seen = new Set(files.map((f) => f.key));
       for (const k of Object.keys(pos)) if (!seen.has(k)) delete pos[k]; // deleted by rotation

@@ -68,6 +68,8 @@ export function createClusterSim(spec: ClusterSpec, opts: ClusterSimOptions): Cl
   let seq = 0;
   let nextPid = spec.pidBase;
   let nextXid = rng.int(1000, 900000);
+  /** Activity bytes still owed to the requested volume (negative: written ahead). */
+  let fillBalance = 0;
   const users = spec.users;
   const hours = Math.round((windowEnd - windowStart) / HOUR);
   const changeHours = scheduleHours(rng.fork('changes'), hours, Math.max(2, Math.round((hours / 24) * 0.45)), 0.75);
@@ -284,12 +286,13 @@ export function createClusterSim(spec: ClusterSpec, opts: ClusterSimOptions): Cl
     const bi = users.find((u) => u.active && (u.role === 'looker' || u.role === 'tableau'));
     if (bi) {
       const tool = bi.role === 'looker' ? 'Looker' : 'Tableau';
-      for (let budget = opts.fillBytes(hStart) - bytes; budget > 0; ) {
+      // The balance carries over, so the overshoot of one hour's last session is taken from the next hour.
+      for (fillBalance += opts.fillBytes(hStart) - bytes; fillBalance > 0; ) {
         const t0 = from + rng.int(0, Math.max(0, hEnd - from - 1));
         const n = rng.int(5, 60);
-        budget -= session(bi, t0, Array.from({ length: n }, () => biStatement(rng, tool)), 4000) || 1;
+        fillBalance -= session(bi, t0, Array.from({ length: n }, () => biStatement(rng, tool)), 4000) || 1;
       }
-    }
+    } else fillBalance += opts.fillBytes(hStart) - bytes;
   }
 
   return { hour };

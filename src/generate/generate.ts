@@ -9,7 +9,7 @@ import { renderConnectionLogLine } from '../formats/redshift/connection-log/rend
 import { renderUserLogLine } from '../formats/redshift/user-log/render-user-log.js';
 import { AUDIT_LOGGING_EVENTS, createCloudTrailSim } from './cloudtrail-sim.js';
 import { createClusterSim, HOUR, isAfterHours, SERVICE_USERS, type HourBatch } from './cluster-sim.js';
-import { writeGzip, type WrittenObject } from './gzip-writer.js';
+import { createGzipWriter, type WrittenObject } from './gzip-writer.js';
 import { bump, emptyAccount, sortedCounts, sumTotals } from './manifest.js';
 import { createRng } from './prng.js';
 import { buildRoster, type ClusterSpec } from './roster.js';
@@ -18,7 +18,7 @@ import type { AccountManifest, GeneratedLogType, GenerateManifest, GenerateOptio
 
 const DAY = 24 * HOUR;
 /** Objects being gzipped at once: zlib runs on the libuv pool, so this overlaps compression with simulation. */
-const IN_FLIGHT = 4;
+const IN_FLIGHT = 8;
 
 export const DEFAULT_START = '2026-10-01';
 
@@ -73,11 +73,12 @@ export async function generate(opts: GenerateOptions): Promise<GenerateResult> {
   const perWeight = totalWeight > 0 ? (activityMb * 1e6) / totalWeight : 0;
 
   const keys: string[] = [];
+  const writer = createGzipWriter(level);
   const inFlight: Promise<void>[] = [];
   async function put(key: string, parts: Iterable<string>, counts: ObjectCounts): Promise<void> {
     keys.push(key);
     counts.objects++;
-    const p = writeGzip(join(opts.out, key), parts, level).then((w: WrittenObject) => {
+    const p = writer.write(join(opts.out, key), parts).then((w: WrittenObject) => {
       counts.bytes += w.bytes;
       counts.compressedBytes += w.compressedBytes;
       opts.onObject?.(key, w.bytes);

@@ -110,7 +110,7 @@ export function airflowStatements(rng: Rng, secrets: SecretBag, withSecret: bool
 /** BI tool queries (Looker, Tableau): the bulk of the activity log, most of them multi-line. */
 export function biStatement(rng: Rng, tool: string): Stmt {
   const r = rng.next();
-  if (r < 0.55) {
+  if (r < 0.3) {
     const n = rng.int(3, 9);
     const cols = Array.from({ length: n }, () => `    ${rng.pick(['o', 'c'])}.${col(rng)}`).join(',\n');
     return {
@@ -122,9 +122,9 @@ export function biStatement(rng: Rng, tool: string): Stmt {
         `GROUP BY ${Array.from({ length: n }, (_, i) => i + 1).join(',')}\nORDER BY ${n + 1} DESC\nLIMIT ${rng.pick([500, 5000])}`,
     };
   }
-  if (r < 0.75) return { sql: `SELECT ${col(rng)}, SUM(amount) AS total FROM ${table(rng)} WHERE region IN ('emea','amer') AND ${col(rng)} BETWEEN ${day(rng)} AND ${day(rng)} GROUP BY 1 ORDER BY 2 DESC LIMIT 100;` };
-  if (r < 0.85) return { sql: `SET query_group TO '${tool.toLowerCase()}';` };
-  if (r < 0.93) return { sql: `SELECT * FROM ${table(rng)} WHERE id IN (${Array.from({ length: rng.int(2, 12) }, () => rng.int(1, 999999)).join(',')});` };
+  if (r < 0.6) return { sql: `SELECT ${col(rng)}, SUM(amount) AS total FROM ${table(rng)} WHERE region IN ('emea','amer') AND ${col(rng)} BETWEEN ${day(rng)} AND ${day(rng)} GROUP BY 1 ORDER BY 2 DESC LIMIT 100;` };
+  if (r < 0.72) return { sql: `SET query_group TO '${tool.toLowerCase()}';` };
+  if (r < 0.9) return { sql: `SELECT * FROM ${table(rng)} WHERE id IN (${Array.from({ length: rng.int(2, 12) }, () => rng.int(1, 999999)).join(',')});` };
   return { sql: 'SELECT pg_backend_pid();' };
 }
 

@@ -38,7 +38,10 @@ export interface DigestDeletionEntry {
 export interface DigestRecorder {
   /** Note one object written. Durable: survives a crash before the period's digest is written. */
   record(entry: DigestObjectEntry): Promise<void>;
-  /** Note one authorised deletion (call after the delete succeeded). */
+  /**
+   * Note one authorised deletion. Call it *before* deleting: a crash in between leaves a recorded deletion of an
+   * object still present, which verify accepts; the reverse order would leave an unexplained missing object.
+   */
   recordDeletion(entry: DigestDeletionEntry): Promise<void>;
   /**
    * Write digests for every period that ended at or before `now` (default: Date.now()), including empty periods

@@ -69,7 +69,8 @@ export async function verifyVault(opts: VerifyVaultOptions): Promise<VerifyVault
 
   const findings: Finding[] = [];
   const covered = new Map<string, Covered>();
-  const deleted = new Map<string, { rule: string; time: string; digest: string }>();
+  const deleted = new Map<string, { sha256: string; rule: string; time: string; digest: string }[]>();
+  const addDeletion = (key: string, d: { sha256: string; rule: string; time: string; digest: string }) => deleted.set(key, [...(deleted.get(key) ?? []), d]);
   let digestsValid = 0;
   let digestsTotal = 0;
   let foundFrom = Number.POSITIVE_INFINITY;
@@ -89,7 +90,7 @@ export async function verifyVault(opts: VerifyVaultOptions): Promise<VerifyVault
     for (const d of [...walk.valid].reverse()) {
       const start = Date.parse(d.body.digestStartTime);
       const end = Date.parse(d.body.digestEndTime);
-      for (const del of d.body.deletions) deleted.set(del.key, { rule: del.rule, time: del.deletedTime, digest: d.key });
+      for (const del of d.body.deletions) addDeletion(del.key, { sha256: del.hashValue, rule: del.rule, time: del.deletedTime, digest: d.key });
       if (!inRange(start, end)) continue;
       if (inRange(...span(d.key))) digestsValid++;
       foundFrom = Math.min(foundFrom, start);
@@ -97,7 +98,7 @@ export async function verifyVault(opts: VerifyVaultOptions): Promise<VerifyVault
       for (const o of d.body.objects) covered.set(o.key, { sha256: o.hashValue, digest: d.key });
     }
   }
-  for (const e of pending) if (e.kind === 'deletion') deleted.set(e.key, { rule: e.rule, time: new Date(e.t).toISOString(), digest: 'pending journal' });
+  for (const e of pending) if (e.kind === 'deletion') addDeletion(e.key, { sha256: e.sha256, rule: e.rule, time: new Date(e.t).toISOString(), digest: 'pending journal' });
   const pendingObjects = new Map(pending.flatMap((e) => (e.kind === 'object' ? [[e.key, e.sha256] as const] : [])));
 
   // Hash every present object that is covered, pending, or a candidate for inserted/moved.
@@ -125,10 +126,16 @@ export async function verifyVault(opts: VerifyVaultOptions): Promise<VerifyVault
       }
       continue;
     }
-    const del = deleted.get(key);
+    const dels = deleted.get(key) ?? [];
+    const del = dels.find((x) => x.sha256 === c.sha256);
     if (del) {
       expired++;
       findings.push({ kind: 'authorised-expiry', subject: 'object', key, detail: `deleted ${del.time} by ${del.rule} (recorded in ${del.digest})`, digest: c.digest });
+      continue;
+    }
+    if (dels.length > 0) {
+      const d0 = dels[dels.length - 1];
+      findings.push({ kind: 'missing', subject: 'object', key, detail: `not found; the deletion recorded ${d0.time} by ${d0.rule} names other bytes (hash ${d0.sha256.slice(0, 12)}…, digest lists ${c.sha256.slice(0, 12)}…)`, digest: c.digest });
       continue;
     }
     const target = uncoveredBySha.get(c.sha256)?.find((k) => !movedTargets.has(k));

@@ -24,7 +24,7 @@ const seen = (n: number, what: string) => (n > 0 ? { status: 'pass' as const, ev
 
 const auditActive: Rule['check'] = (f) => {
   const streams = rows(f, 'coverage', 'coverage-sources');
-  const gaps = rows(f, 'coverage', 'coverage-gaps');
+  const gaps = section(f, 'coverage')?.tables.find((t) => t.id === 'coverage-gaps')?.rows.reduce((sum, r) => sum + Number(r[6] ?? 0), 0) ?? 0;
   if (streams === 0) return { status: 'not-evidenced', evidence: 'No audit records at all for this month.' };
   return gaps === 0
     ? { status: 'pass', evidence: `${streams} source/log-type stream(s) with records on every day of the month.` }

@@ -48,7 +48,7 @@ th{background:#f6f8fa}td.num{text-align:right;font-variant-numeric:tabular-nums}
 .totals{display:flex;flex-wrap:wrap;gap:.6rem}.totals div{border:1px solid #d0d7de;border-radius:6px;padding:.5rem .8rem;min-width:120px}.totals b{display:block;font-size:1.3rem}
 figure{margin:.5rem 0 1rem}figcaption{font-size:.9rem;color:#57606a}.chart{position:relative;height:260px}
 tr.pass td.status{color:#1a7f37;font-weight:700}tr.fail td.status{color:#cf222e;font-weight:700}tr.not-evidenced td.status{color:#9a6700;font-weight:700}
-.more{font-size:.8rem;color:#57606a}nav a{margin-right:.8rem}
+.more{font-size:.8rem;color:#57606a}#t-checks td:first-child,#t-checks td.status{white-space:nowrap}nav a{margin-right:.8rem}
 @media print{body{margin:0;max-width:none}section{break-before:page}section#checks{break-before:auto}nav{display:none}.chart{height:220px}}
 `;
 

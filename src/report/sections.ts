@@ -32,13 +32,17 @@ export async function coverage(c: SectionContext): Promise<ReportSection> {
            count(DISTINCT CAST(time AS DATE)) AS days_with_data,
            strftime(min(time), '%Y-%m-%dT%H:%M:%SZ') AS first_event, strftime(max(time), '%Y-%m-%dT%H:%M:%SZ') AS last_event
     FROM events WHERE ${where} GROUP BY ALL ORDER BY account, service, cluster, log_type`);
-  const gaps = await table(q, 'coverage-gaps', 'Days without any record, per source and log type', `
+  // Missing days collapsed into ranges (gaps and islands: consecutive days share day - row_number()).
+  const gaps = await table(q, 'coverage-gaps', 'Days without any record, per source and log type (ranges)', `
     WITH s AS (SELECT DISTINCT account, service, cluster, log_type FROM events WHERE ${where}),
          d AS (SELECT CAST(unnest(generate_series(TIMESTAMP ${lit(range.from.slice(0, 10))}, TIMESTAMP ${lit(range.to.slice(0, 10))} - INTERVAL 1 DAY, INTERVAL 1 DAY)) AS DATE) AS day),
-         h AS (SELECT DISTINCT account, service, cluster, log_type, CAST(time AS DATE) AS day FROM events WHERE ${where})
-    SELECT s.account, s.service, s.cluster, s.log_type, strftime(d.day, '%Y-%m-%d') AS day
-    FROM s CROSS JOIN d LEFT JOIN h ON h.account = s.account AND h.service = s.service AND h.cluster = s.cluster AND h.log_type = s.log_type AND h.day = d.day
-    WHERE h.day IS NULL ORDER BY 1, 2, 3, 4, 5`);
+         h AS (SELECT DISTINCT account, service, cluster, log_type, CAST(time AS DATE) AS day FROM events WHERE ${where}),
+         missing AS (SELECT s.account, s.service, s.cluster, s.log_type, d.day
+                     FROM s CROSS JOIN d LEFT JOIN h ON h.account = s.account AND h.service = s.service AND h.cluster = s.cluster AND h.log_type = s.log_type AND h.day = d.day
+                     WHERE h.day IS NULL),
+         g AS (SELECT *, day - CAST(row_number() OVER (PARTITION BY account, service, cluster, log_type ORDER BY day) AS INTEGER) AS grp FROM missing)
+    SELECT account, service, cluster, log_type, strftime(min(day), '%Y-%m-%d') AS from_day, strftime(max(day), '%Y-%m-%d') AS to_day, count(*) AS days
+    FROM g GROUP BY account, service, cluster, log_type, grp ORDER BY 1, 2, 3, 4, 5`);
   const perDay = await table(q, 'coverage-per-day', 'Records per day and log type', `
     SELECT strftime(CAST(time AS DATE), '%Y-%m-%d') AS day,
            count(*) FILTER (WHERE log_type = 'connection') AS connection,
@@ -50,7 +54,7 @@ export async function coverage(c: SectionContext): Promise<ReportSection> {
   return {
     id: 'coverage', title: 'Coverage',
     question: 'Which databases and clusters sent which audit logs, and where are the gaps?',
-    summary: `${srcCount} source(s) sent ${sources.totalRows} source/log-type stream(s) over ${range.days} days; ${gaps.totalRows} source-day(s) without any record.`,
+    summary: `${srcCount} source(s) sent ${sources.totalRows} source/log-type stream(s) over ${range.days} days; ${gaps.rows.reduce((t, r) => t + n(r[6]), 0)} source-day(s) without any record.`,
     charts: [chartFrom(perDay, 'coverage-per-day', 'Records per day by log type', 'bar', 0, [1, 2, 3, 4])],
     tables: [sources, gaps],
   };

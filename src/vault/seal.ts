@@ -2,7 +2,7 @@ import { createCipheriv, createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { Keyring } from '../keyring/types.js';
 import {
-  ALGORITHM, DEFAULT_FRAME_SIZE, FRAME_DATA, FRAME_TRAILER, MAGIC, frameAad, frameIv, lengthPrefixed, wrapContext,
+  ALGORITHM, DEFAULT_FRAME_SIZE, FRAME_DATA, FRAME_TRAILER, MAGIC, TAG_BYTES, frameAad, frameIv, lengthPrefixed, wrapContext,
   type EnvelopeHeader, type KeyBlock, type Trailer,
 } from './envelope-format.js';
 import { gzipIterable } from './zip-stream.js';
@@ -92,16 +92,22 @@ export function seal(input: AsyncIterable<Buffer | string>, opts: SealOptions): 
     let storedSize = 0;
     const emit = (b: Buffer) => { storedHash.update(b); storedSize += b.length; return b; };
     let index = 0;
+    // GCM output length equals input length, so the frame is written into one buffer with no extra copies.
     const frame = (type: number, plain: Buffer): Buffer => {
       const c = createCipheriv('aes-256-gcm', dk.plaintext, frameIv(noncePrefix, index));
       c.setAAD(frameAad(headerHash, type, index, plain.length));
-      const ct = Buffer.concat([c.update(plain), c.final()]);
-      const prefix = Buffer.alloc(5);
-      prefix.writeUInt8(type, 0);
-      prefix.writeUInt32BE(ct.length, 1);
+      const out = Buffer.allocUnsafe(5 + plain.length + TAG_BYTES);
+      out.writeUInt8(type, 0);
+      out.writeUInt32BE(plain.length, 1);
+      const body = c.update(plain);
+      body.copy(out, 5);
+      const fin = c.final();
+      if (fin.length !== 0 || body.length !== plain.length) throw new Error('seal: AES-GCM output length differs from input length');
+      c.getAuthTag().copy(out, 5 + plain.length);
       index++;
-      return emit(Buffer.concat([prefix, ct, c.getAuthTag()]));
+      return emit(out);
     };
+    const join = (parts: Buffer[]) => (parts.length === 1 ? parts[0] : Buffer.concat(parts));
 
     try {
       yield emit(Buffer.concat([MAGIC, lengthPrefixed(keyBlock), headerBlock]));
@@ -112,14 +118,14 @@ export function seal(input: AsyncIterable<Buffer | string>, opts: SealOptions): 
         while (pendingLen + c.length >= frameSize) {
           const take = frameSize - pendingLen;
           pending.push(c.subarray(0, take));
-          yield frame(FRAME_DATA, Buffer.concat(pending));
+          yield frame(FRAME_DATA, join(pending));
           c = c.subarray(take);
           pending = [];
           pendingLen = 0;
         }
         if (c.length) { pending.push(c); pendingLen += c.length; }
       }
-      if (pendingLen) yield frame(FRAME_DATA, Buffer.concat(pending));
+      if (pendingLen) yield frame(FRAME_DATA, join(pending));
       const trailer: Trailer = { sha256: plainHash.digest('hex'), size: plainSize };
       yield frame(FRAME_TRAILER, Buffer.from(JSON.stringify(trailer), 'utf8'));
       resolveDone({

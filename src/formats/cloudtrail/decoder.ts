@@ -1,4 +1,4 @@
-import { errorMessage, hasErrorCode } from '../../core/errors.js';
+import { errorMessage } from '../../core/errors.js';
 import { redactSecrets } from '../../transforms/redact/redact-secrets.js';
 import type { DecodeResult, ObjectDecoder, ObjectKeyInfo } from '../types.js';
 import { mapCloudTrailRecord } from './map-record.js';
@@ -14,13 +14,13 @@ export interface CloudTrailDecoder extends ObjectDecoder {
 
 /**
  * ObjectDecoder for one CloudTrail log file (decompressed bytes). Records become `api` events;
- * malformed elements become MalformedRecords naming their index and byte offset; a file that is not
- * a CloudTrail log (a digest file, empty, not JSON) becomes one MalformedRecord at line 1 and the
- * rest of the object is ignored.
+ * malformed elements become MalformedRecords naming their index and byte offset (the records around
+ * them are kept). A file that is not a CloudTrail log at all (a digest file, empty, not JSON) makes
+ * push()/end() throw AuditlakeError E_PARSE naming the key and the reason — the pipeline's signal
+ * that the object itself is unusable (it quarantines the object and stops reading it).
  */
 export function createCloudTrailDecoder(info: ObjectKeyInfo): CloudTrailDecoder {
   const parser = createCloudTrailParser({ source: info.key });
-  let dead = false;
 
   function convert(items: CloudTrailItem[]): DecodeResult[] {
     const out: DecodeResult[] = [];
@@ -40,21 +40,9 @@ export function createCloudTrailDecoder(info: ObjectKeyInfo): CloudTrailDecoder 
     return out;
   }
 
-  function guard(step: () => CloudTrailItem[]): DecodeResult[] {
-    if (dead) return [];
-    try {
-      return convert(step());
-    } catch (err) {
-      if (!hasErrorCode(err, 'E_PARSE')) throw err;
-      // Not a CloudTrail log at all: report once, ignore the rest of the object.
-      dead = true;
-      return [{ kind: 'malformed', line: 1, reason: redactSecrets(errorMessage(err)), raw: '' }];
-    }
-  }
-
   return {
-    push: (chunk) => guard(() => parser.push(chunk)),
-    end: () => guard(() => parser.end()),
+    push: (chunk) => convert(parser.push(chunk)),
+    end: () => convert(parser.end()),
     get stats() {
       return parser.stats;
     },

@@ -6,6 +6,7 @@ import { gunzipSync } from 'node:zlib';
 import { repoRoot } from '../../../test/helpers/repo-root.js';
 import type { AuditEvent } from '../../core/event.js';
 import { eventIdFor } from '../../core/event-id.js';
+import { hasErrorCode } from '../../core/errors.js';
 import type { ObjectKeyInfo } from '../types.js';
 import { createCloudTrailDecoder } from './decoder.js';
 
@@ -167,14 +168,15 @@ test('chunk size does not change the events', () => {
   assert.deepEqual(decodeSample(1).events, events);
 });
 
-test('decoder: digest file → one malformed record naming the reason, nothing else', () => {
+test('decoder: a digest file makes the decoder give up with E_PARSE naming the key and the reason', () => {
   const digest = gunzipSync(readFileSync(join(dir, '111122223333_CloudTrail-Digest_us-east-2_your-trail-name_us-east-2_20150817T150131Z.json.gz')));
   const d = createCloudTrailDecoder({ ...info, key: 'AWSLogs/111122223333/CloudTrail-Digest/us-east-2/2015/08/17/d.json.gz' });
-  const out = [...d.push(digest.subarray(0, 10)), ...d.push(digest.subarray(10)), ...d.end()];
-  assert.equal(out.length, 1);
-  assert.ok(out[0].kind === 'malformed');
-  assert.equal(out[0].line, 1);
-  assert.match(out[0].reason, /not a CloudTrail log file: first member is "awsAccountId".*digest file/);
+  assert.deepEqual(d.push(digest.subarray(0, 1)), []);
+  assert.throws(() => d.push(digest.subarray(1)), (err: unknown) => {
+    assert.ok(hasErrorCode(err, 'E_PARSE'));
+    assert.match((err as Error).message, /^cloudtrail: AWSLogs\/111122223333\/CloudTrail-Digest\/us-east-2\/2015\/08\/17\/d\.json\.gz: not a CloudTrail log file: first member is "awsAccountId".*digest file/);
+    return true;
+  });
 });
 
 test('decoder: a record with a bad eventTime is quarantined by index, naming the field; secrets redacted in the quarantine', () => {

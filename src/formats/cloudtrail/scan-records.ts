@@ -143,41 +143,83 @@ export function createCloudTrailScanner(opts: CloudTrailScanOptions = {}): Cloud
     const out: ScannedElement[] = [];
     let segStart = 0; // start of the not-yet-kept part of this chunk for the current element
     const n = chunk.length;
-    for (let i = 0; i < n; i++) {
-      const b = chunk[i];
-      const at = pos + i;
+    let i = 0;
+    while (i < n) {
       if (phase === 'element') {
-        if (inString) {
-          if (escape) escape = false;
-          else if (b === BACKSLASH) escape = true;
-          else if (b === QUOTE) {
-            inString = false;
-            if (prev === LETTER_N && resyncCheck(chunk, i, segStart, out)) segStart = i + 1;
-          }
-        } else if (b === QUOTE) {
-          inString = true;
-          if (prev === LETTER_N && resyncCheck(chunk, i, segStart, out)) segStart = i + 1;
-        } else if (depth === 0 && (b === COMMA || b === RBRACKET)) {
-          keep(chunk.subarray(segStart, i));
+        // Hot loop: the state lives in locals (closure variables are slower) and the loop only stops
+        // at the few bytes that need attention: the element's end, a quote after `n` (a possible
+        // `"eventVersion"` resync point) or an unbalanced `}`.
+        let s = inString;
+        let e = escape;
+        let d = depth;
+        let p = prev;
+        let j = i;
+        let stop = 0; // 1 = end of element, 2 = quote after `n`, 3 = unbalanced `}`
+        for (; j < n; j++) {
+          const c = chunk[j];
+          if (s) {
+            if (e) e = false;
+            else if (c === BACKSLASH) e = true;
+            else if (c === QUOTE) {
+              s = false;
+              if (p === LETTER_N) {
+                stop = 2;
+                break;
+              }
+            } else if (c === NL) line++;
+          } else if (c === QUOTE) {
+            s = true;
+            if (p === LETTER_N) {
+              stop = 2;
+              break;
+            }
+          } else if (c === COMMA || c === RBRACKET) {
+            if (d === 0) {
+              stop = 1;
+              break;
+            }
+            if (c === RBRACKET) d--;
+          } else if (c === LBRACE || c === LBRACKET) d++;
+          else if (c === RBRACE) {
+            if (d === 0) {
+              stop = 3;
+              break;
+            }
+            d--;
+          } else if (c === NL) line++;
+          p = c;
+        }
+        inString = s;
+        escape = e;
+        depth = d;
+        prev = p;
+        if (stop === 0) break;
+        const c = chunk[j];
+        if (stop === 1) {
+          keep(chunk.subarray(segStart, j));
           trimTrailingWs();
           finishElement(out);
-          phase = b === COMMA ? 'between' : 'close';
-        } else if (b === LBRACE || b === LBRACKET) depth++;
-        else if (b === RBRACE || b === RBRACKET) {
-          if (depth === 0) broken ??= `unbalanced '${String.fromCharCode(b)}' at byte ${at}`;
-          else depth--;
+          phase = c === COMMA ? 'between' : 'close';
+        } else if (stop === 2) {
+          if (resyncCheck(chunk, j, segStart, out)) segStart = j + 1;
+          prev = c;
+        } else {
+          broken ??= `unbalanced '}' at byte ${pos + j}`;
+          prev = c;
         }
+        i = j + 1;
+        continue;
+      }
+      const b = chunk[i];
+      stepOutside(b, pos + i, chunk, i);
+      if ((phase as Phase) === 'element') {
+        segStart = i;
         prev = b;
-      } else {
-        stepOutside(b, at, chunk, i);
-        if ((phase as Phase) === 'element') {
-          segStart = i;
-          prev = b;
-          if (b === LBRACE || b === LBRACKET) depth = 1;
-          else if (b === QUOTE) inString = true;
-        }
+        if (b === LBRACE || b === LBRACKET) depth = 1;
+        else if (b === QUOTE) inString = true;
       }
       if (b === NL) line++;
+      i++;
     }
     if (phase === 'element') keep(chunk.subarray(segStart));
     if (phase === 'garbage' && garbage.reduce((a, g) => a + g.length, 0) < 1024) garbage.push(chunk.subarray(Math.max(0, garbageStart - pos)));

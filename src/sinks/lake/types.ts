@@ -32,6 +32,19 @@ export interface QueryResult {
   rows: unknown[][];
 }
 
+/** One Hive partition `log_type=…/account=…/region=…/date=YYYY-MM-DD`. */
+export interface LakePartitionId {
+  logType: string;
+  account: string;
+  region: string;
+  date: string;
+}
+
+export interface LakePartition extends LakePartitionId {
+  files: number;
+  bytes: number;
+}
+
 /**
  * The Parquet lake: Hive-partitioned `log_type=…/account=…/region=…/date=YYYY-MM-DD/*.parquet` (zstd),
  * readable by Athena/Trino unchanged, plus a manifest that is the single source of truth.
@@ -39,10 +52,20 @@ export interface QueryResult {
 export interface Lake {
   readonly root: string;
   isIngested(ref: SourceObjectRef): boolean;
-  beginBatch(): LakeBatch;
+  /** `mayOverlap`: the batch's events may repeat events already in the lake (views then de-duplicate them). */
+  beginBatch(opts?: { mayOverlap?: boolean }): LakeBatch;
   /** Merge small files per partition; crash-safe (manifest swap, then garbage collection). */
   compact(): Promise<{ before: number; after: number }>;
+  /**
+   * Compact only the partitions that have more than `minSmallFiles` (default 8) small files — what an
+   * ingest calls when it finishes.
+   */
+  maybeCompact(opts?: { minSmallFiles?: number }): Promise<{ before: number; after: number }>;
   /** SQL over views `events`, `connections`, `user_changes`, `activity`, `api_calls`. */
   query(sql: string): Promise<QueryResult>;
+  /** Retention (optional; added for src/retention): every Hive partition with its size. */
+  listPartitions?(): Promise<LakePartition[]>;
+  /** Retention (optional): removes whole partitions, crash-safe (manifest swap first, then the files). */
+  dropPartitions?(partitions: LakePartitionId[]): Promise<{ files: number; bytes: number }>;
   close(): Promise<void>;
 }

@@ -23,7 +23,10 @@ const DELETE = new RegExp(String.raw`^DELETE\s+(?:FROM\s+)?(${IDENT})`, 'i');
 const TRUNCATE = new RegExp(String.raw`^TRUNCATE\s+(?:TABLE\s+)?(${IDENT})`, 'i');
 const COPY = new RegExp(String.raw`^COPY\s+(${IDENT})`, 'i');
 const FROM = new RegExp(String.raw`\bFROM\s+(${IDENT})`, 'i');
-const VERB = /^[A-Za-z]+/;
+
+function isLetter(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
 
 export interface StatementInfo {
   /** First keyword upper-cased (`SELECT`), two for account management (`CREATE USER`); `UNKNOWN` if none. */
@@ -54,6 +57,8 @@ function skipLeading(sql: string): number {
 
 function clean(name: string | undefined): string | null {
   if (!name) return null;
+  // Most names are plain `schema.table`: skip the replaces unless there is whitespace or a quote to remove.
+  if (/^[\w$#.]+$/.test(name)) return name;
   const stripped = name.replace(/\s*\.\s*/g, '.');
   return stripped.includes('"') || stripped.includes("'") ? stripped.replace(/^'|'$/g, '').replace(/"((?:[^"]|"")+)"/g, (_, s: string) => s.replace(/""/g, '"')) : stripped;
 }
@@ -67,9 +72,10 @@ function pick(re: RegExp, s: string): string | null {
 export function classifyStatement(sql: string): StatementInfo {
   const start = skipLeading(sql);
   const s = start === 0 && sql.length <= MAX_SCAN ? sql : sql.slice(start, start + MAX_SCAN);
-  const v = VERB.exec(s);
-  if (!v) return { action: 'UNKNOWN', object: null };
-  const verb = v[0].toUpperCase();
+  let end = 0;
+  while (end < s.length && isLetter(s.charCodeAt(end))) end++;
+  if (end === 0) return { action: 'UNKNOWN', object: null };
+  const verb = s.slice(0, end).toUpperCase();
   switch (verb) {
     case 'SELECT':
     case 'WITH':

@@ -92,3 +92,32 @@ test('matchActivityHeader gives the SQL offset', () => {
   assert.equal(line.slice(h.sqlStart), 'SELECT pg_catalog.stv_gui_status.system_status AS system_status FROM pg_catalog.stv_gui_status;');
   assert.equal(matchActivityHeader(line.replace(' LOG: ', ' LOG:')), null);
 });
+
+test('a record over the size cap becomes one problem; the next record is kept', async () => {
+  const { createActivityLogParser } = await import('./parse-activity-log.js');
+  const got: Array<ActivityLogEntry | ActivityLogProblem> = [];
+  const p = createActivityLogParser((e) => got.push(e), (x) => got.push(x), { maxRecordChars: 200, maxProblemChars: 50 });
+  const lines = [
+    "'2020-06-10T14:27:03Z UTC [ db=dev user=u pid=1 userid=100 xid=1 ]' LOG: insert into t values",
+    ...Array.from({ length: 10 }, () => "('aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa'),"),
+    "'2020-06-10T14:27:04Z UTC [ db=dev user=u pid=1 userid=100 xid=2 ]' LOG: select 1",
+  ];
+  lines.forEach((l, i) => p.line(l, i + 1));
+  p.end();
+  assert.equal(got.length, 2);
+  const problem = got[0] as ActivityLogProblem;
+  assert.equal(problem.line, 1);
+  assert.match(problem.reason, /user activity log line 1: record longer than 200 characters \(11 lines\)/);
+  assert.ok(problem.text.length < 120);
+  assert.equal((got[1] as ActivityLogEntry).line, 12);
+});
+
+test('header fields containing keywords are split the way the anchored regex would', () => {
+  const h = matchActivityHeader("'2020-06-10T14:27:03Z UTC [ db=d user=a pid=x pid=5 userid=1 xid=2 ]' LOG: select 1")!;
+  assert.deepEqual({ ...h, sqlStart: 0 }, { timeText: '2020-06-10T14:27:03Z', db: 'd', user: 'a pid=x', pid: '5', userid: '1', xid: '2', sqlStart: 0 });
+  const e = matchActivityHeader("'2020-06-10T14:27:03Z UTC [ db= user= pid=1 userid=1 xid=2 ]' LOG: ")!;
+  assert.equal(e.db, '');
+  assert.equal(e.user, '');
+  assert.equal(matchActivityHeader("'2020-06-10T14:27:03Z UTC [ db=d user=a pid=1 userid=1 xid=2 ]'LOG: x"), null);
+  assert.equal(matchActivityHeader("'2020-06-1xT14:27:03Z UTC [ db=d user=a pid=1 userid=1 xid=2 ]' LOG: x"), null);
+});

@@ -8,7 +8,7 @@ import type { ActivityLogRecord } from './record.js';
  * previous record. db and user are matched lazily up to the next keyword so names with spaces still parse.
  */
 const HEADER =
-  /^'(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z) UTC \[ db=(.*?) user=(.*?) pid=(\d+) userid=(\d+) xid=(\d+) \]' LOG: /;
+  /^'(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z) UTC \[ db=(.*?) user=(.*?) pid=(\d+) userid=(\d+) xid=(\d+) \]' LOG: /s;
 
 /** Length of the shortest possible header: `'YYYY-MM-DDTHH:MM:SSZ UTC [ db= user= pid=0 userid=0 xid=0 ]' LOG: `. */
 const MIN_HEADER = 66;

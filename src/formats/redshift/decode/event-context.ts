@@ -27,7 +27,7 @@ export function idFileName(key: string): string {
 
 /**
  * One-shot `crypto.hash` (Node ≥ 20.12) is about twice as fast as createHash().update().digest() and ids are
- * computed for every record; the result is the same as eventIdFor() (asserted in event-context.test.ts).
+ * computed for every record; the result is the same as eventIdFor() (asserted in decoders.test.ts).
  */
 const oneShot = (crypto as { hash?: (alg: string, data: string, enc: 'hex') => string }).hash;
 

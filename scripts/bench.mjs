@@ -1,0 +1,89 @@
+#!/usr/bin/env node
+// npm run bench — measures the built code in dist/ (builds it first when missing).
+// Env: BENCH_MB (default 520; MB of user activity log to generate), BENCH_SECTIONS (comma list of section
+// names, default all), BENCH_JSON (write all results as JSON to this file), BENCH_KEEP=1 (keep the temp dir).
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
+import { tmpdir, cpus } from 'node:os';
+import { join, relative } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createGunzip } from 'node:zlib';
+import { SECTIONS } from './bench/sections.mjs';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const dist = join(root, 'dist');
+if (!existsSync(join(dist, 'src/generate/generate.js')) || !existsSync(join(dist, 'src/cli/main.js'))) {
+  console.log('bench: dist/ is missing, building with tsc …');
+  spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.json')], { stdio: 'inherit' });
+}
+const benchMb = Number(process.env.BENCH_MB ?? 520);
+if (!(benchMb > 0)) throw new Error(`bench: BENCH_MB "${process.env.BENCH_MB}" is not a positive number`);
+const only = process.env.BENCH_SECTIONS?.split(',').map((s) => s.trim());
+const tmp = mkdtempSync(join(tmpdir(), 'auditlake-bench-'));
+
+/** Counts records (header lines) and physical lines of the generated activity logs, streaming. */
+async function countLines(files) {
+  const header = /^'\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z UTC \[ db=\S* user=\S* pid=\d+ userid=\d+ xid=\d+ \]' LOG: /;
+  let lines = 0;
+  let records = 0;
+  for (const f of files) {
+    let rest = '';
+    for await (const chunk of createReadStream(f).pipe(createGunzip())) {
+      const parts = (rest + chunk.toString('utf8')).split('\n');
+      rest = parts.pop();
+      for (const l of parts) {
+        lines++;
+        if (header.test(l)) records++;
+      }
+    }
+    if (rest) {
+      lines++;
+      if (header.test(rest)) records++;
+    }
+  }
+  return { lines, records };
+}
+
+let inputPromise;
+const ctx = {
+  root,
+  dist,
+  tmp,
+  benchMb,
+  /** The generated user activity log, made once and shared by every section. */
+  input() {
+    inputPromise ??= (async () => {
+      const { generate } = await import(pathToFileURL(join(dist, 'src/generate/generate.js')).href);
+      const dir = join(tmp, 'input');
+      const days = Math.max(1, Math.ceil(benchMb / 300));
+      const t0 = performance.now();
+      // 3 % over the target so rounding never leaves the input under BENCH_MB.
+      const r = await generate({ out: dir, accounts: 1, days, seed: 42, activityMb: benchMb * 1.03, only: ['useractivitylog'] });
+      const files = r.keys.map((k) => join(dir, k));
+      const t = r.manifest.totals.useractivitylog;
+      const counted = await countLines(files);
+      if (counted.records !== t.records) throw new Error(`bench: generator manifest says ${t.records} records, files hold ${counted.records}`);
+      console.log(`generated ${files.length} objects, ${(t.bytes / 1e6).toFixed(1)} MB of user activity log in ${((performance.now() - t0) / 1000).toFixed(1)} s (${relative(root, dir) || dir})`);
+      return { dir, files, bytes: t.bytes, compressedBytes: t.compressedBytes, records: t.records, lines: counted.lines };
+    })();
+    return inputPromise;
+  },
+};
+
+const results = {};
+console.log(`auditlake bench — ${new Date().toISOString()} — node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), BENCH_MB=${benchMb}`);
+try {
+  for (const spec of SECTIONS) {
+    const section = (await import(new URL(spec, new URL('./bench/', import.meta.url)).href)).default;
+    if (only && !only.includes(section.name)) continue;
+    console.log(`\n== ${section.title} ==`);
+    const out = await section.run(ctx);
+    console.log(out.lines.join('\n'));
+    results[section.name] = out.results;
+  }
+  if (process.env.BENCH_JSON) writeFileSync(process.env.BENCH_JSON, JSON.stringify(results, null, 2) + '\n');
+} finally {
+  if (process.env.BENCH_KEEP === '1') console.log(`\nkept ${tmp}`);
+  else rmSync(tmp, { recursive: true, force: true });
+}

@@ -1,0 +1,90 @@
+// Section "vault": cost of the envelope encryption on the ingest path, against plain gzip, same bytes, same run.
+//  A. text logs (pgaudit/server_audit style, not gzip yet): gzip-6 → fs store   vs   vault.put (gzip-6 + AES-256-GCM
+//     frames + SHA-256 of plaintext and ciphertext) → fs store. Target: vault ≤ 10 % slower.
+//  B. already-gzip objects (Redshift/CloudTrail): plain copy → fs store   vs   vault.put (kept byte-for-byte, encrypted).
+//  C. vault.get (decrypt + verify) throughput.
+// Env: VAULT_BENCH_MB (default min(BENCH_MB, 128)) MB of text for A; 3 alternating rounds each, median reported.
+import { createReadStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pathToFileURL } from 'node:url';
+import { createGunzip, createGzip } from 'node:zlib';
+import { fmt, table } from './lib.mjs';
+
+const TARGET_OVERHEAD = 0.10;
+const ROUNDS = 3;
+
+export default {
+  name: 'vault',
+  title: 'Vault: envelope encryption overhead vs plain gzip (one core, in process)',
+  async run(ctx) {
+    const imp = (p) => import(pathToFileURL(join(ctx.dist, p)).href);
+    const { createLocalKeyring } = await imp('src/keyring/drivers/local.js');
+    const { createFsStore } = await imp('src/stores/drivers/fs.js');
+    const { createVault } = await imp('src/vault/vault.js');
+    const input = await ctx.input();
+    const wantMb = Number(process.env.VAULT_BENCH_MB ?? Math.min(ctx.benchMb, 128));
+
+    // Raw text in memory, 1 MiB chunks, so neither side pays for reading or gunzipping it.
+    const text = [];
+    let textBytes = 0;
+    for (const f of input.files) {
+      for await (const c of createReadStream(f).pipe(createGunzip({ chunkSize: 1 << 20 }))) {
+        text.push(c);
+        textBytes += c.length;
+      }
+      if (textBytes >= wantMb * 1e6) break;
+    }
+    const gzFiles = [];
+    let gzBytes = 0;
+    for (const f of input.files) {
+      const b = await readFile(f);
+      gzFiles.push(b);
+      gzBytes += b.length;
+      if (gzBytes >= wantMb * 1e6 / 4) break;
+    }
+
+    const keyring = createLocalKeyring({ dir: join(ctx.tmp, 'vault-bench-keys'), passphrase: async () => 'bench' });
+    await keyring.create({ alias: 'alias/bench' });
+    const store = createFsStore({ root: join(ctx.tmp, 'vault-bench-store') });
+    const vault = createVault({ store, keyring, keyId: 'alias/bench' });
+    let n = 0;
+    const time = async (fn) => { const t0 = performance.now(); await fn(); return performance.now() - t0; };
+    const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    const place = { account: '123456789012', service: 'postgres', region: 'us-east-1', date: '2026-11-24' };
+
+    const A = { gzip: [], vault: [] };
+    const B = { copy: [], vault: [] };
+    const C = [];
+    let storedA = 0;
+    for (let r = 0; r < ROUNDS; r++) {
+      A.gzip.push(await time(() => store.put(`plain/${n++}.log.gz`, Readable.from(text).pipe(createGzip({ level: 6, chunkSize: 1 << 20 })))));
+      A.vault.push(await time(async () => { storedA = (await vault.put(`t${n}.log`, Readable.from(text), { ...place, name: `t${n++}.log` })).storedSize; }));
+      B.copy.push(await time(async () => { for (const b of gzFiles) await store.put(`plain/${n++}.gz`, Readable.from([b])); }));
+      let lastKey = '';
+      B.vault.push(await time(async () => { for (const b of gzFiles) lastKey = (await vault.put(`g${n}.gz`, Readable.from([b]), { ...place, service: 'redshift', name: `g${n++}.gz` })).key; }));
+      const keys = [];
+      for await (const o of vault.list(`AWSLogs/123456789012/postgres/`)) keys.push(o.key);
+      C.push(await time(async () => { for await (const _ of await vault.get(keys[keys.length - 1])) { /* drain */ } }));
+      void lastKey;
+    }
+    const [ag, av, bc, bv, cv] = [median(A.gzip), median(A.vault), median(B.copy), median(B.vault), median(C)];
+    const overhead = av / ag - 1;
+    const lines = [
+      `A: ${(textBytes / 1e6).toFixed(1)} MB of text; B: ${gzFiles.length} gzip objects, ${(gzBytes / 1e6).toFixed(1)} MB; median of ${ROUNDS} rounds`,
+      '',
+      table([
+        ['run', 'wall s', 'MB/s (input)'],
+        ['A  plain gzip-6 → fs store', fmt.s(ag), fmt.mbps(textBytes, ag)],
+        ['A  vault.put: gzip-6 + AES-256-GCM + SHA-256 → fs store', fmt.s(av), fmt.mbps(textBytes, av)],
+        ['B  copy gzip objects → fs store', fmt.s(bc), fmt.mbps(gzBytes, bc)],
+        ['B  vault.put gzip objects (kept as is, encrypted)', fmt.s(bv), fmt.mbps(gzBytes, bv)],
+        ['C  vault.get: decrypt + verify + gunzip', fmt.s(cv), fmt.mbps(textBytes, cv)],
+      ]),
+      '',
+      `encryption overhead over plain gzip (A): ${(overhead * 100).toFixed(1)} % (target ≤ ${TARGET_OVERHEAD * 100} %) — ${overhead <= TARGET_OVERHEAD ? 'OK' : 'OVER TARGET'}; envelope ${storedA} B for ${textBytes} B of text`,
+    ];
+    return { lines, results: { textBytes, gzBytes, gzipMs: ag, vaultMs: av, copyMs: bc, vaultGzMs: bv, getMs: cv, overhead, targetOverhead: TARGET_OVERHEAD } };
+  },
+};

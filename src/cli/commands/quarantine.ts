@@ -1,0 +1,40 @@
+import type { Command } from 'commander';
+import { AuditlakeError } from '../../core/errors.js';
+import { resolveHome } from '../../core/home.js';
+import { formatQuarantineTable } from '../../sinks/quarantine/format-entries.js';
+import { createQuarantine } from '../../sinks/quarantine/quarantine.js';
+import type { QuarantineEntry } from '../../sinks/quarantine/types.js';
+import { homeFlag } from '../main.js';
+
+export function register(program: Command): void {
+  const q = program.command('quarantine').description('Records ingest refused (malformed), with file, line and reason');
+  q.command('list')
+    .description('List quarantined records: source file, line, reason and a redacted excerpt')
+    .option('--format <format>', 'table or json (JSON Lines, one entry per line)', 'table')
+    .option('--limit <n>', 'show at most n entries (0 = all)', '0')
+    .addHelpText('after', `
+Examples:
+  auditlake quarantine list
+  auditlake quarantine list --format json | jq -r .reason | sort | uniq -c`)
+    .action(async (opts: { format: string; limit: string }, cmd: Command) => {
+      if (opts.format !== 'table' && opts.format !== 'json') {
+        throw new AuditlakeError('E_USAGE', `quarantine list: --format must be table or json, not "${opts.format}"`);
+      }
+      const limit = Number(opts.limit);
+      if (!Number.isInteger(limit) || limit < 0) throw new AuditlakeError('E_USAGE', `quarantine list: --limit "${opts.limit}" is not a whole number`);
+      const home = resolveHome(homeFlag(cmd));
+      const quarantine = createQuarantine(home.quarantine);
+      let n = 0;
+      const table: QuarantineEntry[] = [];
+      for await (const e of quarantine.list()) {
+        if (limit && n >= limit) break;
+        n++;
+        if (opts.format === 'json') process.stdout.write(`${JSON.stringify(e)}\n`);
+        else table.push(e);
+        // The table is built in memory: page through big quarantines with --limit or --format json.
+      }
+      if (opts.format === 'table') {
+        process.stdout.write(n === 0 ? `quarantine is empty (${home.quarantine})\n` : `${formatQuarantineTable(table)}\n${n} quarantined record${n === 1 ? '' : 's'} in ${home.quarantine}\n`);
+      }
+    });
+}

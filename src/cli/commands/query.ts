@@ -1,0 +1,38 @@
+import type { Command } from 'commander';
+import { AuditlakeError } from '../../core/errors.js';
+import { resolveHome } from '../../core/home.js';
+import { formatResult, OUTPUT_FORMATS, type OutputFormat } from '../../query/format-result.js';
+import { openLakeOfHome } from '../../query/open-home-lake.js';
+import { homeFlag } from '../main.js';
+
+export function register(program: Command): void {
+  program.command('query')
+    .description('Run one read-only SQL query over the lake (views: events, connections, user_changes, activity, api_calls)')
+    .argument('<sql>', 'a SELECT (or WITH / DESCRIBE / SHOW / EXPLAIN) statement')
+    .option('--format <fmt>', `output: ${OUTPUT_FORMATS.join(', ')} (json = one JSON object per line)`, 'table')
+    .option('--max-width <n>', 'table mode: longest cell shown, in characters (JSON and CSV are never cut)', '60')
+    .addHelpText('after', `
+Columns (every view): event_id, time (UTC TIMESTAMP), log_type, source_format, account, region, service,
+cluster, database, "user", session, remote_host, remote_port, action, statement, success, error_code,
+object, details (JSON), raw, source_object, source_line, date (partition). Quote "user": USER is a keyword.
+
+Examples:
+  auditlake query 'select "user", count(*) as failures from connections where success = false group by 1 order by 2 desc'
+  auditlake query "select time, \\"user\\", statement from activity where statement ilike '%grant%' limit 20" --format json
+  auditlake query 'select * from user_changes' --format csv > user-changes.csv
+  auditlake query 'describe events'`)
+    .action(async (sql: string, opts: { format: string; maxWidth: string }, cmd: Command) => {
+      if (!OUTPUT_FORMATS.includes(opts.format as OutputFormat)) throw new AuditlakeError('E_USAGE', `query: --format "${opts.format}" is not one of ${OUTPUT_FORMATS.join(', ')}`);
+      const maxWidth = Number(opts.maxWidth);
+      if (!Number.isInteger(maxWidth) || maxWidth < 4) throw new AuditlakeError('E_USAGE', `query: --max-width "${opts.maxWidth}" is not an integer ≥ 4`);
+      const lake = await openLakeOfHome(resolveHome(homeFlag(cmd)));
+      try {
+        const result = await lake.query(sql);
+        for (const chunk of formatResult(result, opts.format as OutputFormat, maxWidth)) {
+          if (!process.stdout.write(chunk)) await new Promise((r) => process.stdout.once('drain', r));
+        }
+      } finally {
+        await lake.close();
+      }
+    });
+}

@@ -1,0 +1,10 @@
+export type { RetentionConfig, RetentionRule, LegalHold, FrameworkId } from './types.js';
+export { FRAMEWORKS, frameworkViolation, isFrameworkId } from './frameworks.js';
+export { loadConfig, saveConfig, emptyConfig, CONFIG_FILE } from './config-file.js';
+export { setRule, removeRule, setFramework, ruleFor, describeRule } from './rules.js';
+export { addHold, removeHold, holdFor } from './holds.js';
+export { classifyVaultKey } from './classify-key.js';
+export { planRetention, formatPlan, type RetentionPlan, type PlanItem } from './plan.js';
+export { applyRetention, type ApplyResult } from './apply.js';
+export { exportLifecycle } from './lifecycle.js';
+export { retentionStatus } from './status.js';

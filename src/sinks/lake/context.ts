@@ -1,0 +1,77 @@
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { AuditlakeError } from '../../core/errors.js';
+import { openDuck } from './duck.js';
+import type { WriteKey } from './parquet-key.js';
+import { lit } from './schema.js';
+
+/** What the lake's parts share: paths, the lake key, and the writer DuckDB (created on first use). */
+export interface LakeContext {
+  readonly root: string;
+  readonly tmpDir: string;
+  /** 32-byte lake key, or null for a plaintext lake. Never logged. */
+  readonly masterKey: Buffer | null;
+  readonly tuning: LakeTuning;
+  /** Runs one statement on the writer DuckDB; statements run one at a time, in call order. */
+  write(sql: string): Promise<Record<string, unknown>[]>;
+  /** Makes `key` usable in ENCRYPTION_CONFIG on the writer connection. */
+  addKey(key: WriteKey): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface LakeTuning {
+  /** A batch's temp CSV is converted to Parquet once it holds this many bytes (bounds memory and temp disk). */
+  spillBytes: number;
+  /** … or this many distinct partitions (each open partition costs DuckDB a write buffer). */
+  spillPartitions: number;
+  /** Files smaller than this are "small" and get merged by compaction. */
+  smallFileBytes: number;
+  threads: number;
+  memoryLimit: string;
+}
+
+export const DEFAULT_TUNING: LakeTuning = {
+  spillBytes: 64 << 20,
+  spillPartitions: 48,
+  smallFileBytes: 64 << 20,
+  threads: 2,
+  memoryLimit: '160MB',
+};
+
+export function createLakeContext(root: string, tmpDir: string, masterKey: Buffer | null, tuning: LakeTuning): LakeContext {
+  let duck: Promise<{ instance: DuckDBInstance; conn: DuckDBConnection }> | null = null;
+  let queue: Promise<unknown> = Promise.resolve();
+  const keys = new Set<string>();
+  const conn = async () => {
+    duck ??= openDuck({ threads: tuning.threads, memoryLimit: tuning.memoryLimit, tempDirectory: `${tmpDir}/duckdb`, encryptWrites: masterKey !== null });
+    return (await duck).conn;
+  };
+  const write = (sql: string): Promise<Record<string, unknown>[]> => {
+    const run = queue.then(async () => {
+      const c = await conn();
+      try {
+        const reader = await c.runAndReadAll(sql);
+        return reader.getRowObjectsJS() as Record<string, unknown>[];
+      } catch (err) {
+        throw new AuditlakeError('E_IO', `lake: DuckDB failed: ${(err as Error).message.split('\n')[0]}`, { cause: err });
+      }
+    });
+    queue = run.catch(() => undefined);
+    return run;
+  };
+  return {
+    root, tmpDir, masterKey, tuning, write,
+    async addKey(key) {
+      if (keys.has(key.name)) return;
+      await write(`PRAGMA add_parquet_key(${lit(key.name)}, ${lit(key.base64)})`);
+      keys.add(key.name);
+    },
+    async close() {
+      if (!duck) return;
+      await queue;
+      const d = await duck;
+      d.conn.closeSync();
+      d.instance.closeSync();
+      duck = null;
+    },
+  };
+}

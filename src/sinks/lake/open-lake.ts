@@ -1,0 +1,74 @@
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { createQueryEngine } from '../../query/engine.js';
+import { createLakeBatch } from './batch.js';
+import { compactLake } from './compact.js';
+import { createLakeContext, DEFAULT_TUNING, type LakeTuning } from './context.js';
+import { collectGarbage } from './gc.js';
+import { withLakeLock } from './lock.js';
+import { isIngestedIn, readManifest, type Manifest } from './manifest.js';
+import { checkKeyLength } from './parquet-key.js';
+import { dropPartitions, listPartitions } from './partitions.js';
+import { checkEncryption, createPublisher } from './publish.js';
+import type { Lake } from './types.js';
+
+export interface OpenLakeOptions {
+  /** Lake directory (created if missing). */
+  root: string;
+  /** Temp space for batches and compaction; must be on the lake's filesystem (renames). Default `<root>/_tmp`. */
+  tmpDir?: string;
+  /** 32-byte key: Parquet files are written encrypted (AES-GCM, per-write derived keys) and read with it. */
+  parquetKey?: Buffer;
+  /** Performance knobs (spill size, DuckDB threads and memory); defaults suit a 2-core, 300 MB budget. */
+  tuning?: Partial<LakeTuning>;
+}
+
+/** A Lake plus the manifest it currently sees (for tests, the CLI and the bench). */
+export interface OpenedLake extends Lake {
+  manifest(): Manifest;
+}
+
+/**
+ * Opens (or creates) a Parquet lake at `root`: reads the manifest, refuses a wrong or missing key,
+ * and deletes what a crashed writer left behind.
+ */
+export async function openLake(opts: OpenLakeOptions): Promise<OpenedLake> {
+  const root = resolve(opts.root);
+  const tmpDir = resolve(opts.tmpDir ?? join(root, '_tmp'));
+  const masterKey = opts.parquetKey ?? null;
+  if (masterKey) checkKeyLength(masterKey);
+  const tuning = { ...DEFAULT_TUNING, ...opts.tuning };
+  await mkdir(root, { recursive: true });
+  await mkdir(tmpDir, { recursive: true });
+  let manifest = await withLakeLock(root, async () => {
+    const m = await readManifest(root);
+    checkEncryption(m, masterKey, root);
+    await collectGarbage(root, tmpDir, m);
+    return m;
+  });
+  const onPublished = (m: Manifest) => {
+    manifest = m;
+  };
+  const ctx = createLakeContext(root, tmpDir, masterKey, tuning);
+  const publish = createPublisher(root, masterKey, onPublished);
+  const engine = createQueryEngine(root, masterKey, tuning.threads, tuning.memoryLimit);
+  const compact = async (minSmallFiles: number) => {
+    const r = await compactLake(ctx, { minSmallFiles }, onPublished);
+    return { before: r.before, after: r.after };
+  };
+  return {
+    root,
+    manifest: () => manifest,
+    isIngested: (ref) => isIngestedIn(manifest, ref),
+    beginBatch: (o) => createLakeBatch(ctx, publish, o),
+    compact: () => compact(0),
+    maybeCompact: (o) => compact(o?.minSmallFiles ?? 8),
+    query: (sql) => engine.query(sql),
+    listPartitions: async () => listPartitions(await readManifest(root)),
+    dropPartitions: (ids) => dropPartitions(root, ids, onPublished),
+    async close() {
+      await engine.close();
+      await ctx.close();
+    },
+  };
+}

@@ -1,0 +1,19 @@
+// Child process for recovery tests: runs the live collector (library, not the CLI) until SIGTERM, so the parent can
+// kill -9 it at random moments. argv: <config.yaml> <home dir>. Prints "ready" once the buffers are open.
+import { resolveHome } from '../../src/core/home.js';
+import { loadCollectConfig } from '../../src/collect/config.js';
+import { openHomeLakeForCollect } from '../../src/collect/open-lake.js';
+import { runCollect } from '../../src/collect/run-collect.js';
+
+const [config, homeDir] = process.argv.slice(2);
+const home = resolveHome(homeDir);
+const lake = await openHomeLakeForCollect(home);
+let stop: () => void = () => {};
+const stopSignal = new Promise<void>((r) => (stop = r));
+process.once('SIGTERM', () => stop());
+const stats = await runCollect(loadCollectConfig(config), home, lake, {
+  stopSignal,
+  onRecovery: (n) => process.stderr.write(`recovered: ${n.join('; ')}\n`),
+});
+await lake.close();
+process.stdout.write(JSON.stringify(stats) + '\n');
