@@ -12,7 +12,7 @@ export default {
   async run(ctx) {
     const input = await ctx.input();
     const home = join(ctx.tmp, 'home-ingest');
-    const ingest = await measure(process.execPath, [join(ctx.root, 'bin/auditlake.js'), '--home', home, 'ingest', input.dir], { cwd: ctx.root });
+    const ingest = await measure(process.execPath, [join(ctx.root, 'bin/auditlake.js'), '--home', home, 'ingest', input.dir, '--no-progress'], { cwd: ctx.root });
     if (ingest.code !== 0) throw new Error(`auditlake ingest failed (exit ${ingest.code}):\n${ingest.stdout}\n${ingest.stderr}`);
     const gzip = await measure('bash', ['-c', 'gzip -dc -- "$@" | gzip -6 > /dev/null', 'gzip-baseline', ...input.files]);
     if (gzip.code !== 0) throw new Error(`gzip baseline failed: ${gzip.stderr}`);

@@ -1,7 +1,7 @@
 import { verify } from 'node:crypto';
 import { inflateRawSync } from 'node:zlib';
 import { hasErrorCode } from '../core/errors.js';
-import { sha256Hex } from '../integrity/digest-format.js';
+import { isoSeconds, sha256Hex } from '../integrity/digest-format.js';
 import { parseCloudTrailDigestKey } from './digest-key.js';
 import { hashFirstGzipMember } from './gunzip-first-member.js';
 import type { CloudTrailPublicKey } from './public-keys.js';
@@ -127,7 +127,7 @@ export async function validateCloudTrail(opts: ValidateOptions): Promise<CtRepor
             lines.push({
               kind: 'Digest file',
               location: source.display(key.replace(/[^/]+$/, '')),
-              status: `INVALID: not found: ${extra} more consecutive digest file(s) missing between ${new Date(endOf(older)).toISOString()} and ${new Date(endOf(key)).toISOString()} (one is delivered every hour)`,
+              status: `INVALID: not found: ${extra} more consecutive digest file(s) missing between ${isoSeconds(endOf(older))} and ${isoSeconds(endOf(key))} (one is delivered every hour)`,
             });
           }
         }

@@ -8,6 +8,8 @@ export interface RunCollectOptions {
   once?: boolean;
   /** Called with recovery notes after the buffers are opened. */
   onRecovery?: (notes: string[]) => void;
+  /** Called once the buffers are open and the collector is about to start reading. */
+  onReady?: () => void;
   /** Resolves when the collector should stop (the CLI wires SIGTERM/SIGINT to it). */
   stopSignal?: Promise<void>;
 }
@@ -16,6 +18,7 @@ export interface RunCollectOptions {
 export async function runCollect(cfg: CollectConfig, home: HomeLayout, lake: Lake, o: RunCollectOptions = {}): Promise<CollectStats> {
   const c = await createCollector(cfg, home, lake);
   if (c.recovery.length) o.onRecovery?.(c.recovery);
+  o.onReady?.();
   if (o.once) {
     await c.stop();
     return c.stats();

@@ -25,6 +25,8 @@ export interface WatcherDeps {
   write?: (s: string) => void;
   /** Enable function per engine (tests keep the real ones; injectable for dry runs). */
   enable?: (db: FleetDatabase, url: string) => Promise<EnableResult>;
+  /** Called for every outcome of a run() cycle (the CLI prints them). */
+  onOutcome?: (o: FleetOutcome) => void;
 }
 
 export interface Watcher {
@@ -164,7 +166,7 @@ export function createWatcher(d: WatcherDeps): Watcher {
     async run() {
       while (!stopping) {
         try {
-          await cycle();
+          for (const o of await cycle()) d.onOutcome?.(o);
         } catch (err) {
           (d.write ?? ((s: string) => process.stderr.write(s)))(`auditlake watch: cycle failed: ${errorMessage(err)}\n`);
         }

@@ -71,3 +71,31 @@ test('dispatch: PostgreSQL and MariaDB logs stored as objects', async () => {
     assert.ok(events.every((e) => e.sourceFormat === want && e.cluster === 'db1'), rel);
   }
 });
+
+test('no secret planted by the generator survives decoding, in events or malformed records', async () => {
+  const { generate } = await import('../generate/generate.js');
+  const { mkdtemp, rm } = await import('node:fs/promises');
+  const { tmpdir } = await import('node:os');
+  const { execFileSync } = await import('node:child_process');
+  const out = await mkdtemp(join(tmpdir(), 'auditlake-decoder-'));
+  try {
+    const r = await generate({ out, accounts: 2, days: 4, seed: 42, activityMb: 2 });
+    assert.ok(r.secrets.length > 5, `only ${r.secrets.length} planted secrets`);
+    const files = execFileSync('find', [out, '-name', '*.gz']).toString().trim().split('\n');
+    let results = 0;
+    let redacted = 0;
+    for (const f of files) {
+      const info = parseObjectKey(f.slice(out.length + 1));
+      if (isUnknownKey(info)) continue;
+      for (const res of await decodeFile(f, info)) {
+        results++;
+        const text = JSON.stringify(res);
+        if (text.includes('***')) redacted++;
+        for (const s of r.secrets) assert.ok(!text.includes(s), `planted secret leaked from ${info.key}`);
+      }
+    }
+    assert.ok(results > 1000 && redacted > 5, `${results} results, ${redacted} redacted`);
+  } finally {
+    await rm(out, { recursive: true, force: true });
+  }
+});

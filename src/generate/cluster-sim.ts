@@ -193,7 +193,7 @@ export function createClusterSim(spec: ClusterSpec, opts: ClusterSimOptions): Cl
 
   function bruteForce(from: number): void {
     const host = rng.pick(ATTACKER_IPS);
-    let t = from + rng.int(0, 50) * MINUTE;
+    let t = from + rng.int(0, 50) * MINUTE + rng.int(0, 59_999);
     const n = rng.int(15, 60);
     for (let i = 0; i < n && t < windowEnd; i++) {
       failedLogin(rng.weighted(ATTACK_NAMES), t, host, 'dev');

@@ -34,6 +34,7 @@ function validate(o: GenerateOptions): { start: number; activityMb: number } {
   if (Number.isNaN(start)) bad(`--start must be a date YYYY-MM-DD, got "${startText}"`);
   const activityMb = o.activityMb ?? 0.5 * o.accounts * o.days;
   if (!(activityMb >= 0) || !Number.isFinite(activityMb)) bad(`--activity-mb must be a number ≥ 0, got ${o.activityMb}`);
+  if (o.maxClustersPerAccount !== undefined && !(Number.isInteger(o.maxClustersPerAccount) && o.maxClustersPerAccount >= 1)) bad(`clusters per account must be ≥ 1, got ${o.maxClustersPerAccount}`);
   const level = o.gzipLevel ?? 6;
   if (!Number.isInteger(level) || level < 1 || level > 9) bad(`gzip level must be 1–9, got ${level}`);
   return { start, activityMb };
@@ -64,7 +65,7 @@ export async function generate(opts: GenerateOptions): Promise<GenerateResult> {
   await mkdir(opts.out, { recursive: true });
 
   const rng = createRng(opts.seed);
-  const roster = buildRoster(rng.fork('roster'), opts.accounts, start);
+  const roster = buildRoster(rng.fork('roster'), opts.accounts, start, opts.maxClustersPerAccount);
   const secrets = createSecretBag();
   const clusters = roster.flatMap((a) => a.clusters);
   const liveFrom = (c: ClusterSpec): number => (c.createdAt === null ? start : Math.floor(c.createdAt / HOUR) * HOUR);
@@ -155,6 +156,7 @@ export async function generate(opts: GenerateOptions): Promise<GenerateResult> {
     start: new Date(start).toISOString().slice(0, 10),
     days: opts.days,
     activityMb,
+    ...(opts.maxClustersPerAccount !== undefined ? { maxClustersPerAccount: opts.maxClustersPerAccount } : {}),
     accounts: manifests,
     totals: sumTotals(manifests),
   };

@@ -51,14 +51,14 @@ const ODBC = { app: 'psql', os: 'Linux 6.1.0-26-amd64 amd64', driver: 'PostgreSQ
 const PY = { app: 'redshift_connector', os: 'Linux 5.10.226-214.880.amzn2.x86_64 x86_64', driver: 'Redshift Python Connector 2.1.3' };
 
 /** Pick the accounts, their regions, clusters and users. Everything is drawn from `rng`: same seed, same roster. */
-export function buildRoster(rng: Rng, accounts: number, windowStart: number): AccountSpec[] {
+export function buildRoster(rng: Rng, accounts: number, windowStart: number, maxClusters = Infinity): AccountSpec[] {
   const out: AccountSpec[] = [];
   for (let a = 0; a < accounts; a++) {
     const r = rng.fork(`account-${a}`);
     const account = String(r.int(1, 9)) + r.chars(11, '0123456789');
     const region = REGIONS[a % REGIONS.length];
     const people = pickPeople(r, 5);
-    const clusters = CLUSTERS[a % CLUSTERS.length].map((name, c): ClusterSpec => ({
+    const clusters = CLUSTERS[a % CLUSTERS.length].slice(0, maxClusters).map((name, c): ClusterSpec => ({
       account,
       region,
       name,

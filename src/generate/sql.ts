@@ -110,7 +110,7 @@ export function airflowStatements(rng: Rng, secrets: SecretBag, withSecret: bool
 /** BI tool queries (Looker, Tableau): the bulk of the activity log, most of them multi-line. */
 export function biStatement(rng: Rng, tool: string): Stmt {
   const r = rng.next();
-  if (r < 0.3) {
+  if (r < 0.15) {
     const n = rng.int(3, 9);
     const cols = Array.from({ length: n }, () => `    ${rng.pick(['o', 'c'])}.${col(rng)}`).join(',\n');
     return {

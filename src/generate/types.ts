@@ -15,6 +15,8 @@ export interface GenerateOptions {
    * account-day.
    */
   activityMb?: number;
+  /** At most this many Redshift clusters per account (the roster has 1–2). Default: all. */
+  maxClustersPerAccount?: number;
   /** Which log families to write. Default all four. */
   only?: ReadonlyArray<GeneratedLogType>;
   /** gzip level of the written objects (1–9). Default 6. */
@@ -82,6 +84,8 @@ export interface GenerateManifest {
   start: string;
   days: number;
   activityMb: number;
+  /** Set when the run was limited with `maxClustersPerAccount`. */
+  maxClustersPerAccount?: number;
   accounts: AccountManifest[];
   totals: Record<GeneratedLogType, ObjectCounts>;
 }

@@ -38,14 +38,15 @@ export function formatVerifyReport(r: VerifyVaultReport, opts: { storeUrl: strin
   for (const f of shown) out.push(findingLine(f));
   if (shown.length > 0) out.push('');
   out.push(`Results requested for ${opts.from ?? 'the chain start'} to ${opts.to ?? 'now'}`);
-  out.push(r.found ? `Results found for ${r.found.from} to ${r.found.to}:` : 'No valid digests found in range:', '');
+  out.push(r.found ? `Results found for ${r.found.from} to ${r.found.to}:` : r.digests.total === 0 ? 'No digests found' : 'No valid digests found in range', '');
   const dInvalid = r.digests.total - r.digests.valid;
   out.push(`${r.digests.valid}/${r.digests.total} digest files valid${dInvalid ? `, ${dInvalid}/${r.digests.total} digest files INVALID` : ''}`);
   const objProblems = r.findings.filter((f) => f.subject === 'object' && isProblem(f));
   const byKind = new Map<string, number>();
   for (const f of objProblems) byKind.set(f.kind, (byKind.get(f.kind) ?? 0) + 1);
   const kinds = [...byKind].map(([k, n]) => `${n} ${k}`).join(', ');
-  out.push(`${r.objects.valid}/${r.objects.total} vault objects valid${objProblems.length ? `, ${objProblems.length} INVALID (${kinds})` : ''}; ${r.objects.expired} authorised expiries; ${r.objects.pending} pending`);
+  const ok = r.objects.valid + r.objects.pending;
+  out.push(`${ok}/${r.objects.total} vault objects valid${r.objects.pending ? ` (${r.objects.pending} not yet in a digest)` : ''}${objProblems.length ? `, ${objProblems.length}/${r.objects.total} INVALID (${kinds})` : ''}; ${r.objects.expired} authorised deletions`);
   const gbps = r.hash.ms > 0 ? r.hash.bytes / 1e9 / (r.hash.ms / 1000) : 0;
   out.push(`Hashed ${r.hash.objects} objects, ${(r.hash.bytes / 1e6).toFixed(1)} MB in ${(r.hash.ms / 1000).toFixed(2)} s (${gbps.toFixed(2)} GB/s)`);
   return out.join('\n') + '\n';

@@ -168,7 +168,8 @@ export async function verifyVault(opts: VerifyVaultOptions): Promise<VerifyVault
   return {
     findings,
     digests: { valid: digestsValid, total: Math.max(digestsTotal, digestsValid) },
-    objects: { valid, total: covered.size + uncovered.length - movedTargets.size, expired, pending: pendingCount },
+    // Expected objects: listed and not deleted on purpose, plus the uncovered ones found (moved targets counted once).
+    objects: { valid, total: covered.size - expired + uncovered.length - movedTargets.size, expired, pending: pendingCount },
     found: Number.isFinite(foundFrom) ? { from: new Date(foundFrom).toISOString().replace(/\.\d{3}Z$/, 'Z'), to: new Date(foundTo).toISOString().replace(/\.\d{3}Z$/, 'Z') } : null,
     hash: stats,
     problems,

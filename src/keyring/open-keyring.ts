@@ -35,9 +35,9 @@ export function openKeyring(home: HomeLayout, env: NodeJS.ProcessEnv = process.e
   return createLocalKeyring({ dir: home.keys, passphrase: passphrase ?? defaultPassphraseSource(env) });
 }
 
-/** The customer key for new vault objects: flag > env AUDITLAKE_VAULT_KEY > the keyring's default key. */
+/** The customer key for new vault objects: `flag` (library callers) > env AUDITLAKE_VAULT_KEY > the keyring's default key. */
 export async function resolveVaultKeyId(keyring: Keyring, flag?: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
   const k = flag ?? env.AUDITLAKE_VAULT_KEY ?? (await keyring.defaultKey());
-  if (!k) throw new AuditlakeError('E_KEY', `keyring: no vault key chosen; pass --vault-key alias/NAME, set AUDITLAKE_VAULT_KEY, or create one: auditlake keys create --alias alias/NAME`);
+  if (!k) throw new AuditlakeError('E_KEY', `keyring: no vault key chosen; set AUDITLAKE_VAULT_KEY, make one the default (auditlake keys default alias/NAME) or create one: auditlake keys create --alias alias/NAME`);
   return k;
 }

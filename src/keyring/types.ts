@@ -64,6 +64,8 @@ export interface Keyring {
   enable(keyIdOrAlias: string): Promise<void>;
   /** The key new objects are wrapped under when none is named (local: first key created; KMS: configured). */
   defaultKey(): Promise<string | null>;
+  /** Makes `keyIdOrAlias` the default key (local keyring; with KMS the default comes from AUDITLAKE_KMS_KEY). */
+  setDefault?(keyIdOrAlias: string): Promise<void>;
 }
 
 /** `alias/` names as KMS allows them. */

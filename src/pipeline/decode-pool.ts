@@ -1,13 +1,18 @@
-import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { AuditlakeError } from '../core/errors.js';
 import type { DecodeRunner } from './decode-in-process.js';
 import { INPUT_WINDOW, type ToMain, type ToWorker } from './decode-protocol.js';
 import { SourceReadError } from './decompress.js';
 
-/** One decode worker when there is a second core to run it on; none on a single core. */
+/**
+ * Default: decode on the main thread (0 workers). Measured here (107 MB of generated logs,
+ * 2 cores): moving decode to workers costs as much main-thread time to receive the events
+ * (structured clone) as it saves, doubles CPU time and adds ~170 MB RSS per run, while the
+ * lake already puts the second core to work (DuckDB converts spilled rows to Parquet on its own
+ * threads). Workers pay off only when the lake can take rows encoded off-thread.
+ */
 export function defaultWorkerCount(): number {
-  return availableParallelism() >= 2 ? 1 : 0;
+  return 0;
 }
 
 interface Slot {

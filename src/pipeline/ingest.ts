@@ -1,17 +1,12 @@
-import type { Readable } from 'node:stream';
-import { AuditlakeError, errorMessage } from '../core/errors.js';
 import type { HomeLayout } from '../core/home.js';
 import { isUnknownKey, parseObjectKey } from '../formats/object-key/index.js';
-import type { ObjectKeyInfo } from '../formats/types.js';
 import type { Lake, LakeBatch, SourceObjectRef } from '../sinks/lake/types.js';
 import { createQuarantine } from '../sinks/quarantine/quarantine.js';
-import type { Quarantine } from '../sinks/quarantine/types.js';
 import type { ObjectStore } from '../stores/types.js';
-import { decodeInProcess, type DecodeCounters, type DecodeRunner } from './decode-in-process.js';
+import { decodeInProcess, type DecodeCounters } from './decode-in-process.js';
 import { createDecodePool, defaultWorkerCount } from './decode-pool.js';
-import { isCorruptData, SourceReadError } from './decompress.js';
+import { startObject, type ObjectDeps, type PendingObject, type StartedObject } from './ingest-object.js';
 import { UNKNOWN_KEYS_KEPT, type IngestProgress, type IngestSummary } from './summary.js';
-import { tee } from './tee.js';
 import type { EvidenceSink } from './types.js';
 
 export interface BatchLimits {
@@ -33,15 +28,13 @@ export interface IngestOptions {
   /** Only keys under this prefix (relative to the store). */
   prefix?: string;
   batch?: BatchLimits;
-  /** Decode worker threads; 0 decodes on the main thread. Default: 1 on machines with ≥ 2 cores. */
+  /**
+   * Decode worker threads; 0 decodes on the main thread. With n ≥ 2, n - 1 objects are decoded
+   * ahead of the one being written. Default 0 (see defaultWorkerCount for the measurement).
+   */
   workers?: number;
   /** Minimum interval between onProgress calls. Default 250 ms. */
   progressIntervalMs?: number;
-}
-
-interface Pending {
-  ref: SourceObjectRef;
-  info: ObjectKeyInfo;
 }
 
 /**
@@ -79,7 +72,7 @@ export async function ingest(opts: IngestOptions): Promise<IngestSummary> {
   // 1. List and classify. Only the objects still to do are kept (a ref each), so memory grows
   //    with the number of new objects, not with their size.
   progress.emit('listing');
-  const pending: Pending[] = [];
+  const pending: PendingObject[] = [];
   for await (const o of store.list(opts.prefix)) {
     summary.objects.listed++;
     const info = parseObjectKey(o.key);
@@ -97,10 +90,22 @@ export async function ingest(opts: IngestOptions): Promise<IngestSummary> {
   }
   progress.total = pending.length;
 
-  // 2. Decode and commit in batches.
+  // 2. Decode and commit in batches. With decode workers, the next objects are started while the
+  //    current one is written (workers - 1 objects ahead), so decoding never waits for the lake.
   const workers = opts.workers ?? defaultWorkerCount();
   const pool = workers > 0 && pending.length > 0 ? createDecodePool(workers) : undefined;
-  const run: DecodeRunner = pool ? pool.decode : decodeInProcess;
+  const deps: ObjectDeps = { store, quarantine, run: pool ? pool.decode : decodeInProcess, ...(opts.evidence ? { evidence: opts.evidence } : {}) };
+  const ahead = Math.max(workers - 1, 0);
+  const queue: Promise<StartedObject>[] = [];
+  let nextToStart = 0;
+  /** Keeps the object about to be written plus `ahead` more started. */
+  const fill = () => {
+    while (nextToStart < pending.length && queue.length < ahead + 1) {
+      const s = startObject(pending[nextToStart++], deps);
+      s.catch(() => undefined); // awaited in order below
+      queue.push(s);
+    }
+  };
   let batch: LakeBatch | undefined;
   let refs: SourceObjectRef[] = [];
   let batchBytes = 0;
@@ -116,19 +121,24 @@ export async function ingest(opts: IngestOptions): Promise<IngestSummary> {
     batchBytes = 0;
   };
   try {
-    for (const p of pending) {
+    for (fill(); queue.length > 0; fill()) {
+      const obj = await (queue.shift() as Promise<StartedObject>);
       if (!batch) {
         batch = lake.beginBatch();
         batchStart = Date.now();
       }
-      batchBytes += await ingestObject(p, batch, run, { store, quarantine, evidence: opts.evidence, summary, progress });
-      refs.push(p.ref);
+      progress.currentKey = obj.pending.ref.key;
+      progress.counters = obj.counters;
+      batchBytes += await obj.finish(batch, summary, () => progress.emit('ingesting'));
+      progress.counters = undefined;
+      refs.push(obj.pending.ref);
       progress.done++;
       progress.emit('ingesting');
       if (refs.length >= limits.maxObjects || batchBytes >= limits.maxBytes || Date.now() - batchStart >= limits.maxMs) await commit();
     }
     await commit();
   } catch (err) {
+    for (const s of queue.splice(0)) await s.then((o) => o.cancel(), () => undefined);
     if (batch) await batch.abort().catch(() => undefined);
     throw err;
   } finally {
@@ -140,98 +150,11 @@ export async function ingest(opts: IngestOptions): Promise<IngestSummary> {
   return summary;
 }
 
-interface ObjectContext {
-  store: ObjectStore;
-  quarantine: Quarantine;
-  evidence?: EvidenceSink;
-  summary: IngestSummary;
-  progress: ProgressEmitter;
-}
-
-/** Reads one object into the batch; returns its uncompressed size. */
-async function ingestObject(p: Pending, batch: LakeBatch, run: DecodeRunner, ctx: ObjectContext): Promise<number> {
-  const { summary, progress } = ctx;
-  const { ref, info } = p;
-  progress.currentKey = ref.key;
-  const q = ctx.quarantine.open(ref);
-  const counters: DecodeCounters = { bytesIn: 0, bytesOut: 0 };
-  let source: Readable;
-  try {
-    source = await ctx.store.get(ref.key);
-  } catch (err) {
-    await q.abort();
-    throw err;
-  }
-  let decodeSource = source;
-  let kept: Promise<void> = Promise.resolve();
-  if (ctx.evidence) {
-    const [forDecode, forEvidence] = tee(source);
-    decodeSource = forDecode;
-    kept = ctx.evidence.keep(ref, info, forEvidence);
-    kept.catch(() => undefined); // awaited below; this only stops an early unhandled rejection
-  }
-  let lastLine = 0;
-  try {
-    try {
-      for await (const results of run(decodeSource, info, counters)) {
-        for (const r of results) {
-          summary.records++;
-          if (r.kind === 'event') {
-            const added = batch.add(r.event);
-            if (added) await added;
-            summary.events++;
-            summary.eventsByLogType[r.event.logType] = (summary.eventsByLogType[r.event.logType] ?? 0) + 1;
-            lastLine = r.event.sourceLine;
-          } else {
-            q.add(r.line, r.reason, r.raw);
-            summary.quarantined++;
-            lastLine = r.line;
-          }
-        }
-        progress.bytesNow = counters.bytesOut;
-        progress.emit('ingesting');
-      }
-    } catch (err) {
-      if (err instanceof SourceReadError || !(isCorruptData(err) || isParseError(err))) throw err;
-      // The object itself is broken (truncated gzip, not the format): keep what decoded, quarantine the rest.
-      q.add(lastLine + 1, `${info.format} object ${ref.key}: unreadable after line ${lastLine}: ${errorMessage(err)}`, '');
-      summary.quarantined++;
-      summary.records++;
-      summary.objects.corrupt++;
-      decodeSource.destroy();
-    }
-    await kept;
-    await q.finish();
-  } catch (err) {
-    decodeSource.destroy();
-    source.destroy();
-    await kept.catch(() => undefined);
-    await q.abort();
-    if (err instanceof SourceReadError) {
-      throw new AuditlakeError('E_IO', `ingest: reading ${store(ref)} failed: ${errorMessage(err.cause)}`, { cause: err.cause });
-    }
-    throw err;
-  } finally {
-    summary.bytesCompressed += counters.bytesIn;
-    summary.bytesUncompressed += counters.bytesOut;
-    progress.bytesNow = 0;
-  }
-  return counters.bytesOut;
-}
-
-function store(ref: SourceObjectRef): string {
-  return `${ref.store.replace(/\/$/, '')}/${ref.key}`;
-}
-
-function isParseError(err: unknown): boolean {
-  return err instanceof AuditlakeError && err.code === 'E_PARSE';
-}
-
 interface ProgressEmitter {
   total: number;
   done: number;
-  /** Uncompressed bytes of the object being read (not yet in the summary). */
-  bytesNow: number;
+  /** Counters of the object being read (its bytes are not in the summary yet). */
+  counters?: DecodeCounters;
   currentKey?: string;
   emit(phase: IngestProgress['phase'], force?: boolean): void;
 }
@@ -242,7 +165,6 @@ function createProgressEmitter(opts: IngestOptions, s: IngestSummary, started: n
   const e: ProgressEmitter = {
     total: 0,
     done: 0,
-    bytesNow: 0,
     emit(phase, force = false) {
       if (!opts.onProgress) return;
       const now = Date.now();
@@ -254,7 +176,7 @@ function createProgressEmitter(opts: IngestOptions, s: IngestSummary, started: n
         objectsDone: e.done,
         records: s.records,
         quarantined: s.quarantined,
-        bytes: s.bytesUncompressed + e.bytesNow,
+        bytes: s.bytesUncompressed + (e.counters?.bytesOut ?? 0),
         elapsedMs: now - started,
         ...(e.currentKey && phase === 'ingesting' ? { currentKey: e.currentKey } : {}),
       });

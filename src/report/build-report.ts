@@ -1,8 +1,10 @@
-import { monthRange } from './month.js';
-import { scalar, type QueryFn } from './run-query.js';
-import { SECTIONS, type SectionContext } from './sections.js';
-import { monthFilter } from './sql.js';
+import { inIntervalsSql, outsideBusinessHours } from './business-hours.js';
 import { runChecks, type VaultStatus } from './frameworks.js';
+import { monthRange } from './month.js';
+import { loadOverview } from './overview.js';
+import { scalar, type QueryFn } from './run-query.js';
+import { loadNotable, SECTIONS, type SectionContext } from './sections.js';
+import { monthFilter } from './sql.js';
 import type { ReportData, ReportOptions } from './types.js';
 
 export const DEFAULT_REPORT_OPTIONS: Omit<ReportOptions, 'month'> = {
@@ -14,31 +16,29 @@ export const DEFAULT_REPORT_OPTIONS: Omit<ReportOptions, 'month'> = {
 };
 
 /**
- * Runs every section's SQL against the lake and assembles the report data. Each query aggregates
- * inside DuckDB, so memory stays bounded by the displayed rows, not by the month's events.
+ * Runs the report's SQL against the lake and assembles the report data. The bulk of the month is read
+ * once (the overview, GROUPING SETS); the other queries touch only the small log types (connection,
+ * user, api partitions) or a selective filter, so memory stays bounded by the result rows.
  */
 export async function buildReport(q: QueryFn, options: ReportOptions, vault: VaultStatus = {}): Promise<ReportData> {
   const range = monthRange(options.month);
   const where = monthFilter(range, options.account);
-  const ctx: SectionContext = { q, where, range, options };
-  const totalsRow = (await q(`
-    SELECT count(*), count(*) FILTER (WHERE log_type = 'connection'), count(*) FILTER (WHERE log_type = 'connection' AND success = false),
-           count(*) FILTER (WHERE log_type = 'user'), count(*) FILTER (WHERE log_type = 'activity'), count(*) FILTER (WHERE log_type = 'api')
-    FROM events WHERE ${where}`)).rows[0] ?? [];
-  const [events, connections, failedLogins, userLog, activity, apiCalls] = totalsRow.map((v) => Number(v ?? 0));
+  const afterHoursSql = inIntervalsSql(outsideBusinessHours(range, options.businessHours, options.timeZone));
+  const overview = await loadOverview(q, where, afterHoursSql);
+  const notable = await loadNotable(q, where);
+  const ctx: SectionContext = { q, where, range, options, afterHoursSql, overview, notable };
   const sections = [];
   for (const s of SECTIONS) sections.push(await s(ctx));
-  const userChanges = sections.find((s) => s.id === 'user-changes')?.tables[0]?.totalRows ?? userLog;
-  const completenessRow = (await q(`
-    SELECT avg(CASE WHEN "user" IS NOT NULL AND "user" <> '' THEN 1 ELSE 0 END),
-           avg(CASE WHEN action IS NOT NULL AND action <> '' THEN 1 ELSE 0 END),
-           avg(CASE WHEN time IS NOT NULL THEN 1 ELSE 0 END),
-           avg(CASE WHEN success IS NOT NULL THEN 1 ELSE 0 END),
-           coalesce(avg(CASE WHEN remote_host IS NOT NULL AND remote_host <> '' THEN 1 ELSE 0 END) FILTER (WHERE log_type = 'connection'), 1),
-           avg(CASE WHEN object IS NOT NULL AND object <> '' THEN 1 ELSE 0 END)
-    FROM events WHERE ${where}`)).rows[0] ?? [];
-  const [who, what, when, outcome, origin, object] = completenessRow.map((v) => Number(v ?? 0));
-  const oldestDays = events > 0 ? await scalar(q, `SELECT date_diff('day', min(time), TIMESTAMP '${range.to.slice(0, 10)}') FROM events`) : null;
+
+  const lt = (t: string) => overview.byLogType.get(t);
+  const all = [...overview.byLogType.values()];
+  const sum = (f: (x: (typeof all)[number]) => number) => all.reduce((s, x) => s + f(x), 0);
+  const events = sum((x) => x.events);
+  const userChanges = sections.find((s) => s.id === 'user-changes')?.tables[0]?.totalRows ?? 0;
+  const conn = lt('connection');
+  const share = (k: 'who' | 'what' | 'outcome' | 'object') => (events ? sum((x) => x[k]) / events : 0);
+  const completeness = { who: share('who'), what: share('what'), when: events ? 1 : 0, outcome: share('outcome'), origin: conn?.events ? conn.origin / conn.events : 1, object: share('object') };
+  const oldestEventDays = events > 0 ? await scalar(q, `SELECT date_diff('day', min(time), TIMESTAMP '${range.to.slice(0, 10)}') FROM events`) : null;
   const base: Omit<ReportData, 'checks'> = {
     title: `Database audit report — ${options.month}${options.account ? ` — account ${options.account}` : ''}`,
     month: options.month,
@@ -46,9 +46,9 @@ export async function buildReport(q: QueryFn, options: ReportOptions, vault: Vau
     account: options.account ?? null,
     framework: options.framework,
     generatedAt: new Date().toISOString(),
-    totals: { events, connections, failedLogins, userChanges, activity, apiCalls },
+    totals: { events, connections: conn?.events ?? 0, failedLogins: conn?.failed ?? 0, userChanges, activity: lt('activity')?.events ?? 0, apiCalls: lt('api')?.events ?? 0 },
     sections,
   };
-  const checks = runChecks(options.framework, { data: base, completeness: { who, what, when, outcome, origin, object }, oldestEventDays: oldestDays, vault });
+  const checks = runChecks(options.framework, { data: base, completeness, oldestEventDays, vault });
   return { ...base, checks };
 }

@@ -22,7 +22,7 @@ function renderTable(t: ReportTable, maxRows: number): string {
   const body = shown.length
     ? shown.map((r) => `<tr>${r.map((v) => `<td${typeof v === 'number' ? ' class="num"' : ''}>${esc(typeof v === 'number' ? v.toLocaleString('en-US') : v)}</td>`).join('')}</tr>`).join('\n')
     : `<tr><td colspan="${t.columns.length}" class="empty">none</td></tr>`;
-  const more = t.totalRows > shown.length ? `<p class="more">Showing ${shown.length} of ${t.totalRows.toLocaleString('en-US')} rows — all rows are in <code>${esc(t.id)}.csv</code>.</p>` : '';
+  const more = t.totalRows > shown.length ? `<p class="more">Showing ${shown.length} of ${t.totalRows.toLocaleString('en-US')} rows — ${t.rows.length === t.totalRows ? 'all rows are' : `the first ${t.rows.length.toLocaleString('en-US')} are`} in <code>${esc(t.id)}.csv</code>.</p>` : '';
   return `<h3>${esc(t.title)}</h3><table id="t-${esc(t.id)}"><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>${more}`;
 }
 

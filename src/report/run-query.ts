@@ -16,11 +16,17 @@ export function toCell(v: unknown): Cell {
 /** Rows kept per table at most (CSV/JSON); the HTML shows fewer (ReportOptions.maxRows). */
 export const TABLE_ROW_CAP = 100_000;
 
-/** Runs `sql` (capped at TABLE_ROW_CAP rows, counted exactly) into a report table. */
-export async function table(q: QueryFn, id: string, title: string, sql: string): Promise<ReportTable> {
-  const r = await q(`SELECT * FROM (${sql}) LIMIT ${TABLE_ROW_CAP}`);
+/** Rows kept of a ranking ("top") table: the head of a long tail is what a reviewer reads. */
+export const TOP_ROWS = 1000;
+
+/**
+ * Runs `sql` into a report table: at most `limit` rows (TABLE_ROW_CAP for complete lists such as every
+ * user change, TOP_ROWS for rankings); `totalRows` is always the exact count.
+ */
+export async function table(q: QueryFn, id: string, title: string, sql: string, limit = TABLE_ROW_CAP): Promise<ReportTable> {
+  const r = await q(`SELECT * FROM (${sql}) LIMIT ${limit}`);
   const rows = r.rows.map((row) => row.map(toCell));
-  const totalRows = rows.length < TABLE_ROW_CAP ? rows.length : await scalar(q, `SELECT count(*) FROM (${sql})`);
+  const totalRows = rows.length < limit ? rows.length : await scalar(q, `SELECT count(*) FROM (${sql})`);
   return { id, title, columns: r.columns, rows, totalRows };
 }
 

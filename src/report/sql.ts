@@ -15,12 +15,6 @@ export function monthFilter(range: { from: string; to: string }, account?: strin
   return parts.join(' AND ');
 }
 
-/** Local wall-clock time of the UTC `time` column in `tz` (DuckDB icu). */
-export function localTime(tz: string): string {
-  if (!/^[A-Za-z0-9_+\-/]{1,64}$/.test(tz)) throw new AuditlakeError('E_USAGE', `report: --timezone "${tz}" is not a time zone name`);
-  return `timezone(${lit(tz)}, timezone('UTC', time))`;
-}
-
 /** Statement verbs that change users, roles or privileges (activity log side). */
 export const USER_CHANGE_ACTION_RE = '^(CREATE|ALTER|DROP|RENAME) (USER|ROLE|GROUP)|^GRANT|^REVOKE|^SET PASSWORD';
 /** Statement verbs that are DDL. */

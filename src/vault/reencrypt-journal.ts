@@ -4,7 +4,7 @@ import { AuditlakeError } from '../core/errors.js';
 
 /** One line of the re-encryption journal (JSON Lines, appended and fsynced in order). */
 export type JournalEntry =
-  | { t: 'start'; to: string; toKeyId: string; from: string | null; mode: 'rewrap' | 'reencrypt'; at: string }
+  | { t: 'start'; store: string; to: string; toKeyId: string; from: string | null; mode: 'rewrap' | 'reencrypt'; at: string }
   /** Phase 1: the verified state of one object before anything changed. */
   | { t: 'before'; key: string; sha256: string; size: number; keyId: string; storedSha256: string; storedSize: number; inScope: boolean }
   | { t: 'unreadable'; key: string; reason: string }

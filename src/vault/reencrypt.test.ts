@@ -82,3 +82,40 @@ test('reencrypt refuses when an object is corrupted: non-ok report names it, no 
     await t.cleanup();
   }
 });
+
+test('reencrypt refuses when a new copy does not verify (store corrupts it): old copy kept, rerun completes', async () => {
+  const t = await setup();
+  try {
+    const victim = [...t.originals.keys()][4];
+    const oldStored = sha(await readFile(join(t.dir, 'vault', victim)));
+    // A store that damages the staging copy of one object on the way in (a bad disk, a buggy proxy).
+    const flaky = {
+      ...t.store,
+      async put(key: string, body: Buffer | NodeJS.ReadableStream, o?: Parameters<typeof t.store.put>[2]) {
+        if (key === `reencrypt-staging/${victim}`) {
+          const b = await readAll(body as never);
+          b[b.length - 50] ^= 0x08;
+          return t.store.put(key, b, o);
+        }
+        return t.store.put(key, body as never, o);
+      },
+    };
+    const report = await reencryptVault({ store: flaky, keyring: t.keyring, toKey: 'alias/RedshiftAuditKey2026', journalPath: t.journalPath });
+    assert.equal(report.ok, false);
+    const bad = report.objects.filter((o) => o.status !== 'match');
+    assert.deepEqual(bad.map((o) => [o.key, o.status]), [[victim, 'FAILED']]);
+    assert.match(bad[0].reason!, /does not verify.*old copy kept/);
+    assert.equal(sha(await readFile(join(t.dir, 'vault', victim))), oldStored, 'old copy untouched');
+    assert.equal(bad[0].keyIdAfter, t.oldId);
+    for await (const o of t.store.list('reencrypt-staging/')) assert.fail(`bad staging copy left: ${o.key}`);
+    await access(t.journalPath); // kept for the retry
+    // A different target while a run is unfinished is refused.
+    await assert.rejects(reencryptVault({ store: t.store, keyring: t.keyring, toKey: 'alias/RedshiftAuditKey', journalPath: t.journalPath }), /unfinished run/);
+    const retry = await reencryptVault({ store: t.store, keyring: t.keyring, toKey: 'alias/RedshiftAuditKey2026', journalPath: t.journalPath });
+    assert.equal(retry.ok, true);
+    assert.equal(retry.resumed, true);
+    assert.equal(retry.setSha256After, report.setSha256Before);
+  } finally {
+    await t.cleanup();
+  }
+});

@@ -8,7 +8,7 @@ import { VAULT_SUFFIX, sameKeyId } from './envelope-format.js';
 import { STAGING_PREFIX } from './layout.js';
 import { measureEnvelope, storedSha256, type Measured } from './measure.js';
 import { open, readPrefix } from './open.js';
-import { openJournal, type Journal, type JournalEntry } from './reencrypt-journal.js';
+import { openJournal, type JournalEntry } from './reencrypt-journal.js';
 import { rewrapEnvelope } from './rewrap.js';
 import { seal } from './seal.js';
 import { createByteReader } from './byte-reader.js';
@@ -76,13 +76,13 @@ export async function reencryptVault(opts: ReencryptOptions): Promise<ReencryptR
   const mode = opts.rewrapOnly ? 'rewrap' : 'reencrypt';
   const journal = await openJournal(opts.journalPath);
   const started = journal.entries.find((e): e is Extract<JournalEntry, { t: 'start' }> => e.t === 'start');
-  if (started && (started.to !== opts.toKey || started.mode !== mode || started.from !== (opts.fromKey ?? null))) {
-    throw new AuditlakeError('E_USAGE', `reencrypt: an unfinished run to ${started.to} (${started.mode}${started.from ? `, from ${started.from}` : ''}) is recorded in ${journal.path}; finish it first with the same options`);
+  if (started && (started.store !== store.url || started.to !== opts.toKey || started.mode !== mode || started.from !== (opts.fromKey ?? null))) {
+    throw new AuditlakeError('E_USAGE', `reencrypt: an unfinished run on ${started.store} to ${started.to} (${started.mode}${started.from ? `, from ${started.from}` : ''}) is recorded in ${journal.path}; finish it first with the same options`);
   }
   const target = await keyring.describe(opts.toKey);
   if (!target.enabled) throw new AuditlakeError('E_KEY', `reencrypt: target key ${opts.toKey} (${target.keyId}) is disabled`);
   const fromKeyId = opts.fromKey ? (await keyring.describe(opts.fromKey)).keyId : null;
-  if (!started) await journal.append({ t: 'start', to: opts.toKey, toKeyId: target.keyId, from: opts.fromKey ?? null, mode, at: new Date().toISOString() });
+  if (!started) await journal.append({ t: 'start', store: store.url, to: opts.toKey, toKeyId: target.keyId, from: opts.fromKey ?? null, mode, at: new Date().toISOString() });
 
   // Phase 1: inventory (resumes where it stopped; nothing has been changed before it completes).
   const before = new Map<string, Extract<JournalEntry, { t: 'before' }>>();
@@ -149,7 +149,10 @@ export async function reencryptVault(opts: ReencryptOptions): Promise<ReencryptR
     if (!last || last.t === 'failed') {
       await dropStaging(stg);
       const written = await writeStaging(b.key, stg);
-      const m = await measureEnvelope(store, stg, keyring, b.key);
+      const m = await measureEnvelope(store, stg, keyring, b.key).catch(async (err: unknown) => {
+        await dropStaging(stg);
+        throw new AuditlakeError('E_INTEGRITY', `reencrypt: new copy of ${b.key} does not verify (${errorMessage(err)}); old copy kept`, { cause: err });
+      });
       if (m.sha256 !== b.sha256 || m.size !== b.size || !sameKeyId(m.keyId, target.keyId)) {
         await dropStaging(stg);
         throw new AuditlakeError('E_INTEGRITY', `reencrypt: new copy of ${b.key} decrypts to ${m.sha256} (${m.size} B) under ${m.keyId}, expected ${b.sha256} (${b.size} B) under ${target.keyId}; old copy kept`);

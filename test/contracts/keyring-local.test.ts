@@ -38,6 +38,10 @@ test('local: file is 0600, holds no key material or alias in clear; wrong and mi
     const fromEnv = createLocalKeyring({ dir, passphrase: defaultPassphraseSource({ AUDITLAKE_PASSPHRASE: 'correct horse' }) });
     assert.equal((await fromEnv.list())[0].keyId, k.keyId);
     assert.equal(await fromEnv.defaultKey(), k.keyId);
+    const k2 = await fromEnv.create({ alias: 'alias/Second' });
+    assert.equal(await fromEnv.defaultKey(), k.keyId, 'only the first key becomes default by itself');
+    await fromEnv.setDefault!('alias/Second');
+    assert.equal(await createLocalKeyring({ dir, passphrase: pass('correct horse') }).defaultKey(), k2.keyId);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

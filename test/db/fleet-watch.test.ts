@@ -10,6 +10,7 @@ import { createWatcher } from '../../src/fleet/watcher.js';
 import { fullJitterDelay } from '../../src/fleet/backoff.js';
 import { pgSkip, startPostgres, PG_SUPERUSER_PASSWORD } from '../helpers/postgres.js';
 import { freePort } from '../helpers/postgres.js';
+import { openHomeLakeForCollect } from '../../src/collect/open-lake.js';
 
 test('fleet watch: new entry → enable+verify; drift re-enforced + webhook; unreachable → full-jitter retries → failed', { skip: pgSkip(), timeout: 60_000 }, async () => {
   const db = await startPostgres();
@@ -80,6 +81,54 @@ test('fleet watch: new entry → enable+verify; drift re-enforced + webhook; unr
     assert.ok(!everything.includes(PG_SUPERUSER_PASSWORD));
     await w.stop();
   } finally {
+    server.close();
+    await db.stop();
+    rmSync(work, { recursive: true, force: true });
+  }
+});
+
+test('fleet watch with collection: events reach the lake; silence past the threshold raises one alert', { skip: pgSkip(), timeout: 60_000 }, async () => {
+  const db = await startPostgres();
+  const work = mkdtempSync(join(tmpdir(), 'fleet-'));
+  const hooks: Array<Record<string, string>> = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      hooks.push(JSON.parse(body) as Record<string, string>);
+      res.end('ok');
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const home = resolveHome(join(work, 'home'));
+  const lake = await openHomeLakeForCollect(home);
+  try {
+    const fleetFile = join(work, 'fleet.yaml');
+    writeFileSync(fleetFile, `webhook: http://127.0.0.1:${(server.address() as { port: number }).port}/\ndriftCheckSeconds: 3600\ndatabases:\n  - name: pg1\n    url: postgres://postgres@127.0.0.1:${db.port}/postgres?host=${db.dir}\n    log: ${db.logDir}/postgresql*.csv\n    silenceMinutes: 0.02\n`);
+    const lines: string[] = [];
+    const w = createWatcher({ home, lake, loadConfig: () => loadFleetConfig(fleetFile), write: (s) => lines.push(s) });
+    let out = await w.cycle();
+    assert.deepEqual(out.map((o) => `${o.event}:${o.ok}`), ['discovered:true', 'enable:true']);
+    const c = await db.admin();
+    await c.query("SELECT 'fleet-collected' AS x");
+    for (let i = 0; i < 40; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      out = await w.cycle();
+      const r = await lake.query("SELECT count(*) FROM activity WHERE statement LIKE '%fleet-collected%'");
+      if (Number(r.rows[0][0]) === 1) break;
+    }
+    assert.equal(Number((await lake.query("SELECT count(*) FROM activity WHERE statement LIKE '%fleet-collected%'")).rows[0][0]), 1);
+    assert.equal(hooks.length, 0);
+    // nothing happens for longer than the threshold (1.2 s): one silence alert, not one per cycle
+    await new Promise((r) => setTimeout(r, 1500));
+    out = await w.cycle();
+    assert.deepEqual(out.map((o) => o.event), ['silence']);
+    assert.deepEqual(hooks.map((h) => `${h.type}:${h.database}`), ['silence:pg1']);
+    assert.deepEqual((await w.cycle()).map((o) => o.event), []);
+    await c.end();
+    await w.stop();
+  } finally {
+    await lake.close();
     server.close();
     await db.stop();
     rmSync(work, { recursive: true, force: true });

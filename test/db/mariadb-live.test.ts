@@ -38,7 +38,14 @@ test('enable: dry run plans, real run installs server_audit and verifies by effe
 
 test('real workload: exact events incl. failed logins, user changes, multi-line/non-ASCII/failing statements; no password', { skip }, async () => {
   const file = join(db.dir, 'server_audit.log');
-  const start = statSync(file).size;
+  // enable's own connections write their DISCONNECT rows asynchronously: start once the file stopped growing
+  let start = statSync(file).size;
+  for (let quiet = 0; quiet < 6; ) {
+    await new Promise((r) => setTimeout(r, 50));
+    const now = statSync(file).size;
+    quiet = now === start ? quiet + 1 : 0;
+    start = now;
+  }
   const root = await mariadb.createConnection({ host: '127.0.0.1', port: db.port, user: 'root', password: MARIADB_ROOT_PASSWORD });
   await root.query(`CREATE USER 'app_user'@'%' IDENTIFIED BY '${PASSWORDS[0]}'`);
   await root.query(`ALTER USER 'app_user'@'%' IDENTIFIED BY '${PASSWORDS[1]}'`);

@@ -14,6 +14,7 @@ process.once('SIGTERM', () => stop());
 const stats = await runCollect(loadCollectConfig(config), home, lake, {
   stopSignal,
   onRecovery: (n) => process.stderr.write(`recovered: ${n.join('; ')}\n`),
+  onReady: () => process.stdout.write('ready\n'),
 });
 await lake.close();
 process.stdout.write(JSON.stringify(stats) + '\n');

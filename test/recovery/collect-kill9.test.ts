@@ -47,15 +47,25 @@ test(`collector killed with SIGKILL ${KILLS} times during a live MariaDB workloa
         await sleep(2);
       }
       await c.end();
-    })();
+    })().catch((err: Error) => {
+      // name the server's state: a lost connection here means the server went away, not a collector bug
+      let tail = '';
+      try { tail = readFileSync(join(db.dir, 'error.log'), 'utf8').split('\n').slice(-8).join('\n'); } catch { /* none */ }
+      throw new Error(`workload failed: ${err.message}; mariadb error.log tail:\n${tail}`);
+    });
 
     const recovered: string[] = [];
     for (let k = 0; k < KILLS; k++) {
       const child = spawnHelper('collect-child', [cfgFile, homeDir]);
       let err = '';
       child.stderr!.on('data', (d) => (err += d));
+      let out = '';
+      child.stdout!.on('data', (d) => (out += d));
       const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-      await sleep(400 + Math.floor(Math.random() * 1200)); // startup + a random moment of work
+      // kill at a random moment: mostly while it reads/buffers/delivers, sometimes while it is still starting
+      const t0 = Date.now();
+      while (!out.includes('ready') && Date.now() - t0 < 15_000 && Math.random() > 0.02) await sleep(10);
+      await sleep(Math.floor(Math.random() * 800));
       child.kill('SIGKILL');
       await exited;
       if (err.includes('recovered')) recovered.push(err.trim());
@@ -67,7 +77,8 @@ test(`collector killed with SIGKILL ${KILLS} times during a live MariaDB workloa
     const last = spawnHelper('collect-child', [cfgFile, homeDir]);
     let out = '';
     last.stdout!.on('data', (d) => (out += d));
-    await sleep(2500);
+    for (const t0 = Date.now(); !out.includes('ready') && Date.now() - t0 < 15_000; ) await sleep(20);
+    await sleep(300);
     const done = new Promise((r) => last.once('exit', r));
     last.kill('SIGTERM');
     await done;

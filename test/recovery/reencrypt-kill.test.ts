@@ -1,21 +1,17 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { createLocalKeyring } from '../../src/keyring/drivers/local.js';
 import { createFsStore } from '../../src/stores/drivers/fs.js';
 import { readAll } from '../../src/stores/read-all.js';
-import { reencryptVault } from '../../src/vault/reencrypt.js';
 import { createVault } from '../../src/vault/vault.js';
+import { finished, spawnCli } from '../helpers/cli.js';
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
-const isTs = import.meta.url.endsWith('.ts');
-const child = fileURLToPath(new URL(`../helpers/reencrypt-child.${isTs ? 'ts' : 'js'}`, import.meta.url));
 
 /** Deterministic log-like text, `n` bytes (compressible, like real audit logs). */
 function logText(seed: number, n: number): Buffer {
@@ -45,36 +41,37 @@ for (const rewrap of [false, true]) {
         expected.set(r.key, sha(text));
       }
 
-      // Run the re-encryption in a child and kill -9 it once a few objects have been rewritten.
+      // `auditlake reencrypt` in a child, killed with SIGKILL once a few objects have been rewritten.
       const journalPath = join(dir, 'state', 'reencrypt.journal.jsonl');
-      const proc = spawn(process.execPath, [...(isTs ? ['--import', 'tsx'] : []), child], {
-        env: { ...process.env, AUDITLAKE_TEST_DIR: dir, AUDITLAKE_TEST_REWRAP: rewrap ? '1' : '0' }, stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stderr = '';
-      proc.stderr.on('data', (d) => (stderr += d));
-      const exited = new Promise<number | null>((res) => proc.on('exit', (code) => res(code)));
+      const env = { ...process.env, AUDITLAKE_HOME: dir, AUDITLAKE_PASSPHRASE: 'pw' };
+      const args = ['reencrypt', '--to', 'alias/New', ...(rewrap ? ['--rewrap-only'] : [])];
+      const proc = spawnCli(args, { env });
+      const first = finished(proc);
       let killedAt = -1;
-      for (let waited = 0; waited < 60_000; waited += 5) {
+      for (let waited = 0; waited < 90_000; waited += 5) {
         const text = await readFile(journalPath, 'utf8').catch(() => '');
         const done = text.split('\n').filter((l) => l.includes('"t":"done"')).length;
         if (done >= 5) { proc.kill('SIGKILL'); killedAt = done; break; }
         if (proc.exitCode !== null) break;
         await new Promise((r) => setTimeout(r, 5));
       }
-      const code = await exited;
-      assert.ok(killedAt >= 5, `child finished or failed before it could be killed (exit ${code}): ${stderr}`);
-      assert.equal(code, null, 'killed by signal');
+      const killed = await first;
+      assert.ok(killedAt >= 5 && killedAt < 40, `child finished or failed before it could be killed: ${killed.stdout}${killed.stderr}`);
+      assert.equal(killed.signal, 'SIGKILL');
 
-      // Resume in this process: same journal, same target.
-      const report = await reencryptVault({ store, keyring, toKey: 'alias/New', rewrapOnly: rewrap, journalPath });
-      assert.equal(report.resumed, true);
-      assert.equal(report.ok, true, JSON.stringify(report.objects.filter((o) => o.status !== 'match'), null, 1));
-      assert.equal(report.countBefore, 40);
-      assert.equal(report.countAfter, 40);
-      assert.equal(report.setSha256Before, report.setSha256After);
-      for (const o of report.objects) {
-        assert.equal(o.sha256After, expected.get(o.key), `${o.key} after`);
-        assert.equal(o.keyIdAfter, to.keyId);
+      // The same command again resumes from the journal and prints the proof.
+      const again = await finished(spawnCli(args, { env }));
+      assert.equal(again.code, 0, again.stdout + again.stderr);
+      assert.match(again.stdout, /resumed: yes/);
+      assert.match(again.stdout, /objects before: 40 {3}after: 40 {3}/);
+      assert.match(again.stdout, /result: VERIFIED/);
+      const before = /set SHA-256 before: ([0-9a-f]{64})/.exec(again.stdout)?.[1];
+      const after = /set SHA-256 after: {2}([0-9a-f]{64})/.exec(again.stdout)?.[1];
+      assert.ok(before && before === after);
+      // Independently of the report: every object line shows the hash the test computed from its own input.
+      for (const [key, want] of expected) {
+        const line = again.stdout.split('\n').find((l) => l.startsWith(`${key}\t`));
+        assert.equal(line, `${key}\t${want}\t${want}\t${to.keyId}\tmatch`);
       }
       for await (const o of store.list('reencrypt-staging/')) assert.fail(`staging copy left: ${o.key}`);
       await keyring.disable('alias/Old');

@@ -38,7 +38,8 @@ export function register(program: Command): void {
 Examples:
   auditlake generate --accounts 3 --days 30 --seed 42 --out ./logs
   auditlake generate --accounts 1 --days 2 --activity-mb 500 --only useractivitylog --out /tmp/big
-  auditlake ingest ./logs && auditlake query "select user, count(*) n from connections where not success group by 1 order by n desc"`)
+  auditlake ingest ./logs --prefix AWSLogs/     (manifest.json beside AWSLogs/ is not a log object)
+  auditlake query "select \\"user\\", count(*) n from connections where not success group by 1 order by n desc"`)
     .action(async (flags: GenerateFlags) => {
       const only = flags.only?.split(',').map((s) => s.trim()) as GeneratedLogType[] | undefined;
       for (const t of only ?? []) if (!LOG_TYPES.includes(t)) throw new AuditlakeError('E_USAGE', `generate: --only: unknown log type "${t}" (use ${LOG_TYPES.join(', ')})`);

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { AuditlakeError } from '../../core/errors.js';
 import { resolveHome } from '../../core/home.js';
 import { openKeyring } from '../../keyring/open-keyring.js';
 import type { KeyInfo } from '../../keyring/types.js';
@@ -20,6 +21,7 @@ prompt) or AUDITLAKE_KEYRING=aws-kms (AWS_REGION, AUDITLAKE_KMS_KEY = default ke
 Examples:
   AUDITLAKE_PASSPHRASE=… auditlake keys create --alias alias/RedshiftAuditKey --description "Redshift audit logs"
   auditlake keys list
+  auditlake keys default alias/RedshiftAuditKey     key for new vault objects and the lake key
   auditlake keys rotate alias/RedshiftAuditKey      new key material; old objects still open
   auditlake keys disable alias/RedshiftAuditKey     every read or write with it now fails (E_KEY, exit 6)
   auditlake keys enable alias/RedshiftAuditKey`);
@@ -45,6 +47,16 @@ Examples:
       const all = await open(cmd).list();
       if (o.json) process.stdout.write(JSON.stringify(all, null, 2) + '\n');
       else process.stdout.write(['KEY ID\tALIASES\tSTATE\tCREATED\tDESCRIPTION', ...all.map(line)].join('\n') + '\n');
+    });
+
+  keys.command('default <key>')
+    .description('Make a key the default for new vault objects (local keyring; with aws-kms set AUDITLAKE_KMS_KEY)')
+    .addHelpText('after', '\nExample:\n  auditlake keys default alias/RedshiftAuditKey2026')
+    .action(async (key: string, _o: unknown, cmd: Command) => {
+      const kr = open(cmd);
+      if (!kr.setDefault) throw new AuditlakeError('E_USAGE', `keys: the ${kr.driver} keyring takes its default key from AUDITLAKE_KMS_KEY`);
+      await kr.setDefault(key);
+      process.stdout.write(`default ${line(await kr.describe(key))}\n`);
     });
 
   for (const [verb, what, example] of [

@@ -47,6 +47,10 @@ Examples:
       if (report.ok && !o.store && (await rewrapHomeLakeKey(home, keyring, o.to))) {
         process.stdout.write(`lake key: re-wrapped under ${o.to}\n`);
       }
+      const def = await keyring.defaultKey();
+      if (report.ok && def && !(await keyring.describe(def)).aliases.concat(def).some((n) => n === o.to || n === report.toKeyId)) {
+        process.stdout.write(`note: new objects are still wrapped by the default key ${def}; switch with: auditlake keys default ${o.to}\n`);
+      }
       if (!report.ok) {
         throw new AuditlakeError('E_INTEGRITY', `reencrypt: refused — ${report.objects.filter((x) => x.status !== 'match').length} object(s) differ or could not be read; old copies kept (journal ${report.journal})`);
       }

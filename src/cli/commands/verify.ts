@@ -4,6 +4,7 @@ import { AuditlakeError } from '../../core/errors.js';
 import { resolveHome } from '../../core/home.js';
 import { parseTime } from '../../integrity/duration.js';
 import { formatVerifyReport } from '../../integrity/format-verify.js';
+import { openDigestRecorder } from '../../integrity/open-recorder.js';
 import { parsePublicKeys, PUBLIC_KEY_FILE, readHomePublicKeys } from '../../integrity/signing-key.js';
 import { verifyVault } from '../../integrity/verify-vault.js';
 import { openStore } from '../../stores/open-store.js';
@@ -19,8 +20,8 @@ interface VerifyOpts {
   verbose?: boolean;
   json?: boolean;
   concurrency: string;
-  noState?: boolean;
   state: boolean;
+  flush?: boolean;
 }
 
 export function register(program: Command): void {
@@ -36,10 +37,12 @@ export function register(program: Command): void {
     .option('--verbose', 'also print valid digests and objects')
     .option('--json', 'print the full report as JSON')
     .option('--export-public-key', 'print the digest public key (PEM) for auditors and exit')
+    .option('--flush', 'first write the digests of every finished period (needs the signing key under <home>/keys)')
     .addHelpText('after', `
 Examples:
   auditlake verify                                     whole vault, exits 1 on any finding
   auditlake verify --from 2026-11-01 --to 2026-11-30   one month
+  auditlake verify --flush                             close finished periods first, then verify
   auditlake verify --export-public-key > auditlake-digest.pub.pem
   auditlake verify --store s3://audit-vault/prod --public-key auditlake-digest.pub.pem --no-state
 
@@ -58,8 +61,12 @@ Output lines are "<Digest file|Vault object>\\t<key>\\t<status>", then a summary
       }
       const concurrency = Number(opts.concurrency);
       if (!Number.isInteger(concurrency) || concurrency < 1) throw new AuditlakeError('E_USAGE', `verify: --concurrency "${opts.concurrency}" is not a positive integer`);
-      const publicKeys = opts.publicKey ? parsePublicKeys(await readFile(opts.publicKey, 'utf8'), opts.publicKey) : await readHomePublicKeys(home.keys);
       const store = openStore(opts.store ?? home.vault);
+      if (opts.flush) {
+        const written = await (await openDigestRecorder({ home, store })).flush();
+        process.stderr.write(`verify: wrote ${written.length} digest file(s)\n`);
+      }
+      const publicKeys = opts.publicKey ? parsePublicKeys(await readFile(opts.publicKey, 'utf8'), opts.publicKey) : await readHomePublicKeys(home.keys);
       const report = await verifyVault({
         store,
         publicKeys,

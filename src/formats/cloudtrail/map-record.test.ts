@@ -192,3 +192,15 @@ test('decoder: a record with a bad eventTime is quarantined by index, naming the
   assert.ok(!m.raw.includes('quarantine-leak'));
   assert.deepEqual(d.stats, { records: 2, duplicates: 0, malformed: 1 });
 });
+
+test('a secret only visible after JSON unescaping (\\n inside a string) is still redacted in raw and details', () => {
+  const rec = { eventVersion: '1.08', eventTime: '2021-08-03T00:00:00Z', eventSource: 'redshift-data.amazonaws.com', eventName: 'ExecuteStatement', eventID: 'nl1', requestParameters: { sql: "ALTER USER x PASSWORD\n'nl-secret'" } };
+  const d = createCloudTrailDecoder(info);
+  const out = [...d.push(Buffer.from(`{"Records":[${JSON.stringify(rec)}]}`)), ...d.end()];
+  assert.equal(out.length, 1);
+  assert.ok(out[0].kind === 'event');
+  const e = out[0].event;
+  assert.ok(!JSON.stringify(e).includes('nl-secret'));
+  assert.equal(e.statement, "ALTER USER x PASSWORD\n'***'");
+  assert.equal(JSON.parse(e.raw).requestParameters.sql, "ALTER USER x PASSWORD\n'***'");
+});

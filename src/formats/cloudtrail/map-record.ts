@@ -2,7 +2,7 @@ import type { AuditEvent } from '../../core/event.js';
 import { AuditlakeError } from '../../core/errors.js';
 import { eventIdFor } from '../../core/event-id.js';
 import { redactJson } from '../../transforms/redact/redact-json.js';
-import { redactSecrets } from '../../transforms/redact/redact-secrets.js';
+import { mayContainSecret, redactSecrets } from '../../transforms/redact/redact-secrets.js';
 import type { ObjectKeyInfo } from '../types.js';
 import type { CloudTrailRecord, CloudTrailUserIdentity } from './record.js';
 
@@ -93,10 +93,11 @@ function cloudTrailSuccess(r: CloudTrailRecord): boolean {
 
 /** The record's text for the lake: verbatim when it holds no secret, else the record re-serialised with secrets removed. */
 function redactedRaw(text: string, record: CloudTrailRecord): string {
-  if (redactSecrets(text) === text) return text;
-  const json = JSON.stringify(redactJson(record));
-  const again = redactSecrets(json);
-  return again;
+  const clean = redactJson(record);
+  // redactJson returns its input when nothing changed; both checks pass for nearly every record.
+  if (clean === record && redactSecrets(text) === text) return text;
+  // Re-serialised (valid JSON, secrets masked per member); the text pass catches what sits across members.
+  return redactSecrets(JSON.stringify(clean));
 }
 
 export interface RecordPosition {
@@ -123,7 +124,9 @@ export function mapCloudTrailRecord(record: CloudTrailRecord, text: string, info
   const sql = str(params?.sql) ?? str(params?.queryString);
   const eventID = str(record.eventID);
 
-  const details = redactJson({
+  // Most records hold no trigger word at all: skip the per-value walk for them.
+  const secretish = mayContainSecret(text);
+  const details = (secretish ? redactJson : <T>(v: T): T => v)({
     eventSource: eventSource ?? null,
     eventType: record.eventType ?? null,
     userIdentityType: id?.type ?? null,
@@ -157,7 +160,7 @@ export function mapCloudTrailRecord(record: CloudTrailRecord, text: string, info
     errorCode: str(record.errorCode) ?? null,
     object: cloudTrailObject(record),
     details,
-    raw: redactedRaw(text, record),
+    raw: secretish ? redactedRaw(text, record) : text,
     sourceObject: info.key,
     sourceLine: pos.line,
   };

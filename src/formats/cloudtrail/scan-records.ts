@@ -125,7 +125,7 @@ export function createCloudTrailScanner(opts: CloudTrailScanOptions = {}): Cloud
     out.push({ index: index++, offset: elStart, line: elLine, bytes, ...(broken ? { broken } : {}) });
   }
 
-  /** True when the element text so far (ending at the current `"`) ends with `,<ws>{<ws>"eventVersion"`. */
+  /** Index of the `{` in `tail` when it ends with `,<ws>{<ws>"eventVersion"`, else -1. */
   function atResyncPoint(tail: Buffer): number {
     if (tail.length < RESYNC_KEY.length + 2) return -1;
     if (!tail.subarray(tail.length - RESYNC_KEY.length).equals(RESYNC_KEY)) return -1;
@@ -211,7 +211,7 @@ export function createCloudTrailScanner(opts: CloudTrailScanOptions = {}): Cloud
         continue;
       }
       const b = chunk[i];
-      stepOutside(b, pos + i, chunk, i);
+      stepOutside(b, pos + i);
       if ((phase as Phase) === 'element') {
         segStart = i;
         prev = b;
@@ -270,7 +270,7 @@ export function createCloudTrailScanner(opts: CloudTrailScanOptions = {}): Cloud
     }
   }
 
-  function stepOutside(b: number, at: number, _chunk: Buffer, _i: number): void {
+  function stepOutside(b: number, at: number): void {
     switch (phase) {
       case 'open':
         if (isWs(b) || (at < 3 && (b === 0xef || b === 0xbb || b === 0xbf))) return;

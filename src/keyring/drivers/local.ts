@@ -64,7 +64,7 @@ export function createLocalKeyring(opts: LocalKeyringOptions): Keyring {
     const f = await readFileOrNull();
     if (!f) {
       if (!createIfMissing) {
-        throw new AuditlakeError('E_KEY', `keyring: no keyring at ${file}; create a key first: auditlake keys create --alias alias/NAME`);
+        throw new AuditlakeError('E_KEY', `keyring: cannot ${purpose}: no keyring at ${file}; create a key first: auditlake keys create --alias alias/NAME`);
       }
       const pass = await ask(`new keyring ${file}`, true);
       const salt = randomBytes(16);
@@ -221,6 +221,9 @@ export function createLocalKeyring(opts: LocalKeyringOptions): Keyring {
     },
     async defaultKey() {
       return (await state()).defaultKey;
+    },
+    async setDefault(name) {
+      await mutate('set the default key', (s) => { s.defaultKey = find(s, name).id; });
     },
   };
 }

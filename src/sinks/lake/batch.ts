@@ -5,7 +5,7 @@ import { join, relative, sep } from 'node:path';
 import { AuditlakeError } from '../../core/errors.js';
 import type { AuditEvent } from '../../core/event.js';
 import type { LakeContext } from './context.js';
-import { createSpillWriter, readCsvSql, type SpillWriter } from './csv-spill.js';
+import { createSpillWriter, spillRelationSql, type SpillWriter } from './csv-spill.js';
 import { freshKey, type WriteKey } from './parquet-key.js';
 import { ident, lit } from './schema.js';
 import type { CommitStats, LakeBatch, SourceObjectRef } from './types.js';
@@ -73,16 +73,17 @@ export function createLakeBatch(ctx: LakeContext, publish: Publisher, opts: Batc
   let failure: unknown = null;
   let state: 'open' | 'committing' | 'done' = 'open';
 
-  const convert = async (csv: string, n: number): Promise<void> => {
+  const convert = async (w: SpillWriter, n: number): Promise<void> => {
     const outDir = join(dir, `out${n}`);
     if (key) await ctx.addKey(key);
     const rows = await ctx.write(
-      `COPY (SELECT ${SELECT_FOR_WRITE} FROM ${readCsvSql([csv])}) TO ${lit(outDir)} (FORMAT parquet, COMPRESSION zstd, ` +
+      `COPY (SELECT ${SELECT_FOR_WRITE} FROM ${spillRelationSql(w.path, w.sourcesPath)}) TO ${lit(outDir)} (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1, ` +
         `PARTITION_BY (${['log_type', 'account', 'region', 'date'].map(ident).join(', ')}), FILENAME_PATTERN 'f_{uuid}', ` +
-        `FILE_EXTENSION 'parquet-tmp', RETURN_STATS${encryptionClause(key)})`,
+        `FILE_EXTENSION 'parquet-tmp', ROW_GROUP_SIZE_BYTES ${ctx.tuning.rowGroupBytes}, RETURN_STATS${encryptionClause(key)})`,
     );
     staged.push(...stagedFromStats(rows, outDir));
-    await unlink(csv).catch(() => undefined);
+    await unlink(w.path).catch(() => undefined);
+    await unlink(w.sourcesPath).catch(() => undefined);
   };
 
   /** Closes the current CSV and starts converting it, after the previous conversion finished. */
@@ -93,9 +94,10 @@ export function createLakeBatch(ctx: LakeContext, publish: Publisher, opts: Batc
     if (inflight) await inflight;
     if (failure) throw failure;
     if (w.rows > 0) {
-      inflight = convert(w.path, n).catch((err) => { failure = err; });
+      inflight = convert(w, n).catch((err) => { failure = err; });
     } else {
       await unlink(w.path).catch(() => undefined);
+      await unlink(w.sourcesPath).catch(() => undefined);
     }
     writer = createSpillWriter(join(dir, `s${spillNo}.csv`));
   };

@@ -27,14 +27,22 @@ export interface LakeTuning {
   smallFileBytes: number;
   threads: number;
   memoryLimit: string;
+  /** Row-group size cap for batch files (each open partition buffers one row group). */
+  rowGroupBytes: number;
 }
 
+/**
+ * Defaults for a 2-core machine and a 300 MB RSS budget (Node + DuckDB ≈ 95 MB at rest). DuckDB's
+ * partitioned COPY keeps ≈ 22 columns × 256 KiB per open partition and cannot spill that to disk, so
+ * a spill holds at most 16 partitions; one writer thread keeps the other core for the JS parser.
+ */
 export const DEFAULT_TUNING: LakeTuning = {
-  spillBytes: 64 << 20,
-  spillPartitions: 48,
+  spillBytes: 24 << 20,
+  spillPartitions: 16,
   smallFileBytes: 64 << 20,
-  threads: 2,
-  memoryLimit: '160MB',
+  threads: 1,
+  memoryLimit: '128MB',
+  rowGroupBytes: 4 << 20,
 };
 
 export function createLakeContext(root: string, tmpDir: string, masterKey: Buffer | null, tuning: LakeTuning): LakeContext {

@@ -1,4 +1,4 @@
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { AuditlakeError } from '../../core/errors.js';
 import { LOG_TYPES, type AuditEvent } from '../../core/event.js';
 import { lit } from './schema.js';
@@ -15,9 +15,10 @@ import { lit } from './schema.js';
 const D = '\x1f';
 const NEEDS_QUOTE = /[\x00\x1f\x02\n\r]|^\\N$/;
 const Q2 = /\x02/g;
+const NULL = '\\N';
 
 function s(v: string | null): string {
-  if (v === null) return '\\N';
+  if (v === null) return NULL;
   if (!NEEDS_QUOTE.test(v)) return v;
   // NUL would end the value in DuckDB's C strings; the event model's strings are text, so drop it.
   return '\x02' + v.replace(Q2, '\x02\x02').replace(/\x00/g, '') + '\x02';
@@ -25,33 +26,48 @@ function s(v: string | null): string {
 
 const LOG_TYPE_SET = new Set<string>(LOG_TYPES);
 
-/** One event as one CSV record (columns: see CSV_COLUMNS). */
-export function encodeEvent(e: AuditEvent): string {
+/**
+ * One event as one CSV record (columns: CSV_COLUMNS). The fields that are constant per source object
+ * (source_object, source_format, account, region, service, cluster) are written once per spill to a
+ * small sources CSV and referenced by `sid`: a large share of each record that JS need not encode and
+ * DuckDB need not parse.
+ */
+export function encodeEvent(e: AuditEvent, sid: number): string {
   if (!Number.isFinite(e.time) || !LOG_TYPE_SET.has(e.logType)) {
     throw new AuditlakeError('E_INTERNAL', `lake: event ${e.eventId} from ${e.sourceObject}:${e.sourceLine} has ${Number.isFinite(e.time) ? `log type "${e.logType}"` : `time ${e.time}`}, which the lake cannot store`);
   }
   return (
-    s(e.eventId) + D + Math.trunc(e.time) + D + e.logType + D + s(e.sourceFormat) + D + s(e.account) + D + s(e.region) + D +
-    s(e.service) + D + s(e.cluster) + D + s(e.database) + D + s(e.user) + D + s(e.session) + D + s(e.remoteHost) + D +
-    s(e.remotePort) + D + s(e.action) + D + s(e.statement) + D + (e.success === null ? '\\N' : e.success) + D +
-    s(e.errorCode) + D + s(e.object) + D + s(JSON.stringify(e.details ?? {})) + D + s(e.raw) + D + s(e.sourceObject) + D +
-    (Number.isInteger(e.sourceLine) ? e.sourceLine : '\\N') + '\n'
+    s(e.eventId) + D + Math.trunc(e.time) + D + sid + D + e.logType + D + s(e.database) + D + s(e.user) + D + s(e.session) + D +
+    s(e.remoteHost) + D + s(e.remotePort) + D + s(e.action) + D + s(e.statement) + D + (e.success === null ? NULL : e.success) + D +
+    s(e.errorCode) + D + s(e.object) + D + s(JSON.stringify(e.details ?? {})) + D + s(e.raw) + D +
+    (Number.isInteger(e.sourceLine) ? e.sourceLine : NULL) + '\n'
   );
 }
 
-/** CSV columns and their DuckDB types, in record order. */
+/** Per-row CSV columns and their DuckDB types, in record order. */
 export const CSV_COLUMNS: ReadonlyArray<readonly [string, string]> = [
-  ['event_id', 'VARCHAR'], ['time_ms', 'BIGINT'], ['log_type', 'VARCHAR'], ['source_format', 'VARCHAR'], ['account', 'VARCHAR'],
-  ['region', 'VARCHAR'], ['service', 'VARCHAR'], ['cluster', 'VARCHAR'], ['database', 'VARCHAR'], ['user', 'VARCHAR'],
-  ['session', 'VARCHAR'], ['remote_host', 'VARCHAR'], ['remote_port', 'VARCHAR'], ['action', 'VARCHAR'], ['statement', 'VARCHAR'],
-  ['success', 'BOOLEAN'], ['error_code', 'VARCHAR'], ['object', 'VARCHAR'], ['details', 'VARCHAR'], ['raw', 'VARCHAR'],
-  ['source_object', 'VARCHAR'], ['source_line', 'INTEGER'],
+  ['event_id', 'VARCHAR'], ['time_ms', 'BIGINT'], ['sid', 'INTEGER'], ['log_type', 'VARCHAR'], ['database', 'VARCHAR'],
+  ['user', 'VARCHAR'], ['session', 'VARCHAR'], ['remote_host', 'VARCHAR'], ['remote_port', 'VARCHAR'], ['action', 'VARCHAR'],
+  ['statement', 'VARCHAR'], ['success', 'BOOLEAN'], ['error_code', 'VARCHAR'], ['object', 'VARCHAR'], ['details', 'VARCHAR'],
+  ['raw', 'VARCHAR'], ['source_line', 'INTEGER'],
 ];
 
-/** `read_csv(...)` over spill files written by SpillWriter. */
-export function readCsvSql(paths: string[]): string {
-  const cols = `{${CSV_COLUMNS.map(([n, t]) => `${lit(n)}: ${lit(t)}`).join(', ')}}`;
-  return `read_csv([${paths.map(lit).join(', ')}], columns=${cols}, header=false, auto_detect=false, delim='\x1f', quote='\x02', escape='\x02', nullstr='\\N', allow_quoted_nulls=false, max_line_size=33554432, buffer_size=67108864, strict_mode=true)`;
+/** Per-source CSV columns (one record per sid). */
+export const SOURCE_COLUMNS: ReadonlyArray<readonly [string, string]> = [
+  ['sid', 'INTEGER'], ['source_object', 'VARCHAR'], ['source_format', 'VARCHAR'], ['account', 'VARCHAR'], ['region', 'VARCHAR'],
+  ['service', 'VARCHAR'], ['cluster', 'VARCHAR'],
+];
+
+function readCsv(path: string, cols: ReadonlyArray<readonly [string, string]>): string {
+  const spec = `{${cols.map(([n, t]) => `${lit(n)}: ${lit(t)}`).join(', ')}}`;
+  // max_line_size: one record (with its SQL text) may take 8 MB; buffer_size bounds the reader's memory.
+  return `read_csv(${lit(path)}, columns=${spec}, header=false, auto_detect=false, delim='\x1f', quote='\x02', escape='\x02', ` +
+    `nullstr='\\N', allow_quoted_nulls=false, max_line_size=8388608, buffer_size=8388608, strict_mode=true)`;
+}
+
+/** A spill's rows joined with its sources: every AuditEvent column (snake_case), time as `time_ms`. */
+export function spillRelationSql(rowsCsv: string, sourcesCsv: string): string {
+  return `${readCsv(rowsCsv, CSV_COLUMNS)} AS r JOIN ${readCsv(sourcesCsv, SOURCE_COLUMNS)} AS src USING (sid)`;
 }
 
 /**
@@ -60,6 +76,8 @@ export function readCsvSql(paths: string[]): string {
  */
 export interface SpillWriter {
   readonly path: string;
+  /** The per-source CSV, written by close(). */
+  readonly sourcesPath: string;
   readonly rows: number;
   readonly bytes: number;
   readonly partitions: number;
@@ -72,21 +90,44 @@ const DAY_MS = 86_400_000;
 export function createSpillWriter(path: string, bufferBytes = 4 << 20): SpillWriter {
   const fd = openSync(path, 'w');
   const buf = Buffer.allocUnsafe(bufferBytes);
+  const sourcesPath = path.replace(/\.csv$/, '') + '.sources.csv';
   let off = 0, rows = 0, bytes = 0, closed = false;
   const parts = new Set<string>();
   let lastLt = '', lastAcct = '', lastRegion = '', lastDay = NaN;
+  const sids = new Map<string, number>();
+  const sources: string[] = [];
+  let last: AuditEvent | null = null;
+  let lastSid = -1;
+
+  const sidOf = (e: AuditEvent): number => {
+    // Events of one source arrive together: compare with the previous event before building a map key.
+    if (last && e.sourceObject === last.sourceObject && e.account === last.account && e.region === last.region &&
+      e.sourceFormat === last.sourceFormat && e.service === last.service && e.cluster === last.cluster) return lastSid;
+    const k = [e.sourceObject, e.sourceFormat, e.account, e.region, e.service, e.cluster].join(D);
+    let id = sids.get(k);
+    if (id === undefined) {
+      id = sources.length;
+      sids.set(k, id);
+      sources.push(`${id}${D}${s(e.sourceObject)}${D}${s(e.sourceFormat)}${D}${s(e.account)}${D}${s(e.region)}${D}${s(e.service)}${D}${s(e.cluster)}\n`);
+    }
+    last = e;
+    lastSid = id;
+    return id;
+  };
   const flush = () => {
     if (off > 0) writeSync(fd, buf, 0, off);
     bytes += off;
     off = 0;
   };
+
   return {
     path,
+    sourcesPath,
     get rows() { return rows; },
     get bytes() { return bytes + off; },
     get partitions() { return parts.size; },
     add(e) {
-      const line = encodeEvent(e);
+      const line = encodeEvent(e, sidOf(e));
       // Worst case 3 UTF-8 bytes per UTF-16 unit.
       if (off + line.length * 3 > buf.length) flush();
       if (line.length * 3 > buf.length) {
@@ -100,7 +141,7 @@ export function createSpillWriter(path: string, bufferBytes = 4 << 20): SpillWri
       const day = Math.floor(e.time / DAY_MS);
       if (day !== lastDay || e.logType !== lastLt || e.account !== lastAcct || e.region !== lastRegion) {
         lastDay = day; lastLt = e.logType; lastAcct = e.account; lastRegion = e.region;
-        parts.add(`${e.logType}\x1f${e.account}\x1f${e.region}\x1f${day}`);
+        parts.add(`${e.logType}${D}${e.account}${D}${e.region}${D}${day}`);
       }
     },
     close() {
@@ -111,6 +152,7 @@ export function createSpillWriter(path: string, bufferBytes = 4 << 20): SpillWri
       } finally {
         closeSync(fd);
       }
+      writeFileSync(sourcesPath, sources.join(''));
     },
   };
 }

@@ -25,7 +25,7 @@ export async function openDuck(o: DuckOptions): Promise<{ instance: DuckDBInstan
     preserve_insertion_order: 'false',
     // Partitioned COPY buffers this many rows per open partition before writing; small keeps memory flat.
     partitioned_write_flush_threshold: '32768',
-    partitioned_write_max_open_files: '64',
+    partitioned_write_max_open_files: '16',
   };
   if (o.encryptWrites) config.force_mbedtls_unsafe = 'true';
   const instance = await DuckDBInstance.create(':memory:', config);

@@ -7,15 +7,20 @@ export function excerpt(raw: string, width = 80): string {
   return flat.length > width ? `${flat.slice(0, width - 1)}…` : flat;
 }
 
-/** The `auditlake quarantine list` table: file, line, reason, excerpt. */
+/**
+ * The `auditlake quarantine list` table: file (the key's last segment; `--format json` has the full
+ * key and store), line, reason, excerpt.
+ */
 export function formatQuarantineTable(entries: QuarantineEntry[]): string {
+  const file = (e: QuarantineEntry) => e.key.slice(e.key.lastIndexOf('/') + 1);
+  const fileWidth = Math.min(Math.max(6, ...entries.map((e) => file(e).length)), 90) + 2;
   const table = new Table({
     head: ['file', 'line', 'reason', 'excerpt'],
-    colWidths: [40, 7, 48, 50],
+    colWidths: [fileWidth, 7, 46, 46],
     wordWrap: true,
-    wrapOnWordBoundary: false,
+    wrapOnWordBoundary: true,
     style: { head: [], border: [] },
   });
-  for (const e of entries) table.push([e.key, String(e.line), e.reason, excerpt(e.raw, 140)]);
+  for (const e of entries) table.push([file(e), String(e.line), e.reason, excerpt(e.raw, 130)]);
   return table.toString();
 }

@@ -62,3 +62,15 @@ test('no malformed records: no file; huge records are cut', async (t) => {
   assert.ok(e.raw.length < QUARANTINE_RAW_LIMIT + 40);
   assert.match(e.raw, /truncated 50 chars/);
 });
+
+test('secrets never reach the quarantine, even if a decoder let one through', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'auditlake-q-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const q = createQuarantine(dir);
+  const w = q.open(ref);
+  w.add(4, "bad record near PASSWORD 'Hunter2Hunter2'", "alter user bob password 'Hunter2Hunter2' valid until 'x");
+  await w.finish();
+  const [e] = await all(q);
+  assert.doesNotMatch(JSON.stringify(e), /Hunter2/);
+  assert.match(e.raw, /alter user bob password/);
+});

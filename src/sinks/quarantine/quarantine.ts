@@ -4,6 +4,7 @@ import { mkdir, open, readdir, rename, unlink, type FileHandle } from 'node:fs/p
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { AuditlakeError } from '../../core/errors.js';
+import { redactSecrets } from '../../transforms/redact/redact-secrets.js';
 import type { SourceObjectRef } from '../lake/types.js';
 import { quarantineFileName } from './file-name.js';
 import type { Quarantine, QuarantineEntry, QuarantineWriter } from './types.js';
@@ -53,6 +54,10 @@ function openWriter(dir: string, ref: SourceObjectRef): QuarantineWriter {
     },
     add(line, reason, raw) {
       count++;
+      // Decoders redact already; redaction is idempotent, so doing it again here guarantees that no
+      // decoder (present or future) can leak a secret into the quarantine.
+      raw = redactSecrets(raw);
+      reason = redactSecrets(reason);
       const entry: QuarantineEntry = {
         store: ref.store,
         key: ref.key,

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../../../test/helpers/repo-root.js';
-import { containsSecret, redactSecrets } from './redact-secrets.js';
+import { containsSecret, mayContainSecret, redactSecrets } from './redact-secrets.js';
 
 interface Case {
   note: string;
@@ -28,8 +28,15 @@ for (const c of corpus.positive) {
     for (const k of c.keep) assert.ok(out.includes(k), `expected ${JSON.stringify(k)} in ${JSON.stringify(out)}`);
     assert.equal(redactSecrets(out), out, 'redaction is idempotent');
     assert.ok(containsSecret(c.text));
+    assert.ok(mayContainSecret(c.text), 'the cheap pre-check must never miss a secret');
   });
 }
+
+test('mayContainSecret is false for ordinary records (so callers can skip work)', () => {
+  assert.equal(mayContainSecret('{"userIdentity":{"accessKeyId":"ASIAY34FZKBOKMUTVV7A"},"eventName":"DescribeClusters"}'), false);
+  assert.equal(mayContainSecret('SELECT 1'), false);
+  assert.equal(mayContainSecret('{"sql":"ALTER USER x PASSWORD\\n\'pw\'"}'), true);
+});
 
 test('negative corpus: statements without secrets are unchanged', () => {
   for (const t of corpus.negative) assert.equal(redactSecrets(t), t);

@@ -121,3 +121,26 @@ test('header fields containing keywords are split the way the anchored regex wou
   assert.equal(matchActivityHeader("'2020-06-10T14:27:03Z UTC [ db=d user=a pid=1 userid=1 xid=2 ]'LOG: x"), null);
   assert.equal(matchActivityHeader("'2020-06-1xT14:27:03Z UTC [ db=d user=a pid=1 userid=1 xid=2 ]' LOG: x"), null);
 });
+
+test('a line the splitter cut makes its record a problem naming that line', async () => {
+  const { createActivityLogParser } = await import('./parse-activity-log.js');
+  const got: Array<ActivityLogEntry | ActivityLogProblem> = [];
+  const p = createActivityLogParser((e) => got.push(e), (x) => got.push(x));
+  p.line("'2020-06-10T14:27:03Z UTC [ db=dev user=u pid=1 userid=100 xid=1 ]' LOG: select", 1);
+  p.line('xxxxxxxx', 2, true);
+  p.line("'2020-06-10T14:27:04Z UTC [ db=dev user=u pid=1 userid=100 xid=2 ]' LOG: select 1", 3);
+  p.end();
+  assert.equal(got.length, 2);
+  assert.match((got[0] as ActivityLogProblem).reason, /user activity log line 1: line 2 of this record is too long and was cut/);
+  assert.equal((got[1] as ActivityLogEntry).record.xid, '2');
+});
+
+test('header times across seconds, minutes and days; second 60 is invalid even within a known minute', () => {
+  const h = (t: string, x: number) => `'${t} UTC [ db=dev user=u pid=1 userid=100 xid=${x} ]' LOG: select ${x}`;
+  const text = [h('2020-06-10T23:59:03Z', 1), h('2020-06-10T23:59:59Z', 2), h('2020-06-10T23:59:60Z', 3), h('2020-06-11T00:00:00Z', 4)].join('\n') + '\n';
+  const out = parseActivityLog(text);
+  assert.equal((out[0] as ActivityLogEntry).record.time, Date.parse('2020-06-10T23:59:03Z'));
+  assert.equal((out[1] as ActivityLogEntry).record.time, Date.parse('2020-06-10T23:59:59Z'));
+  assert.match((out[2] as ActivityLogProblem).reason, /line 3: field recordtime "2020-06-10T23:59:60Z"/);
+  assert.equal((out[3] as ActivityLogEntry).record.time, Date.parse('2020-06-11T00:00:00Z'));
+});

@@ -58,8 +58,11 @@ export interface ActivityLogParserOptions {
 }
 
 export interface ActivityLogParser {
-  /** Feed one physical line (without `\n`) and its 1-based number. */
-  line(text: string, lineNo: number): void;
+  /**
+   * Feed one physical line (without `\n`) and its 1-based number; `truncated` = the line splitter cut it
+   * (longer than its limit), which makes the whole record a problem.
+   */
+  line(text: string, lineNo: number, truncated?: boolean): void;
   /** Flush the last record. */
   end(): void;
 }
@@ -83,11 +86,26 @@ export function createActivityLogParser(
   let header: ActivityHeader | null = null;
   let startLine = 0;
   let lastLine = 0;
-  let parts: string[] = [];
+  const parts: string[] = [];
   let chars = 0;
   let oversized = false;
-  let lastTimeText = '';
-  let lastTime: number | null = null;
+  /** A line of the current record that the splitter cut (0 = none). */
+  let cutLine = 0;
+  // Consecutive records share the minute: parse `YYYY-MM-DDTHH:MM:` once per minute, then add the seconds.
+  let minuteText = '';
+  let minuteMs = 0;
+
+  function timeOf(timeText: string): number | null {
+    // The header regex guarantees two digits at 17–18.
+    const ss = (timeText.charCodeAt(17) - 48) * 10 + (timeText.charCodeAt(18) - 48);
+    if (minuteText !== '' && timeText.startsWith(minuteText)) return ss > 59 ? null : minuteMs + ss * 1000;
+    const t = parseActivityTimestamp(timeText);
+    if (t !== null) {
+      minuteText = timeText.slice(0, 17);
+      minuteMs = t - ss * 1000;
+    }
+    return t;
+  }
 
   function shorten(text: string): string {
     return text.length > maxProblemChars ? text.slice(0, maxProblemChars) + `…[${text.length - maxProblemChars} more characters]` : text;
@@ -100,6 +118,8 @@ export function createActivityLogParser(
     if (h === null) {
       const span = lastLine > startLine ? `lines ${startLine}-${lastLine}` : `line ${startLine}`;
       onProblem({ line: startLine, reason: `${LOG} ${span}: text before the first record header`, text: shorten(text) });
+    } else if (cutLine > 0) {
+      onProblem({ line: startLine, reason: lineError(LOG, startLine, `line ${cutLine} of this record is too long and was cut`).message, text: shorten(text) });
     } else if (oversized) {
       onProblem({
         line: startLine,
@@ -107,12 +127,7 @@ export function createActivityLogParser(
         text: shorten(text),
       });
     } else {
-      // Consecutive records mostly share their second: parse each distinct header time once.
-      if (h.timeText !== lastTimeText) {
-        lastTimeText = h.timeText;
-        lastTime = parseActivityTimestamp(h.timeText);
-      }
-      const time = lastTime;
+      const time = timeOf(h.timeText);
       if (time === null) {
         onProblem({
           line: startLine,
@@ -132,13 +147,14 @@ export function createActivityLogParser(
         onRecord({ record, line: startLine, text });
       }
     }
-    parts = [];
+    parts.length = 0; // reused: one array for the whole object instead of one per record
     chars = 0;
     oversized = false;
+    cutLine = 0;
   }
 
   return {
-    line(text: string, lineNo: number): void {
+    line(text: string, lineNo: number, truncated = false): void {
       const h = matchActivityHeader(text);
       if (h !== null) {
         flush();
@@ -150,13 +166,15 @@ export function createActivityLogParser(
         startLine = lineNo;
       }
       lastLine = lineNo;
+      if (truncated && cutLine === 0) cutLine = lineNo;
       if (oversized) return;
       chars += text.length + 1;
       if (chars > maxRecordChars) {
         oversized = true;
         // Keep only what a problem report shows; the rest of the record is skipped, its lines still counted.
         const kept = parts.join('\n');
-        parts = [kept.slice(0, maxProblemChars + 1)];
+        parts.length = 0;
+        parts.push(kept.slice(0, maxProblemChars + 1));
         return;
       }
       parts.push(text);

@@ -50,7 +50,7 @@ export function createActivityLogDecoder(info: ObjectKeyInfo): ObjectDecoder {
   const parser = createActivityLogParser(onRecord, (p) => out.push(ctx.malformed(p.line, p.reason, shortenRaw(p.text))));
   // Records surface through `out` (the parser calls back), so the line decoder's own array stays empty.
   const lines = createLineDecoder(
-    (text, lineNo) => parser.line(text, lineNo),
+    (text, lineNo, truncated) => parser.line(text, lineNo, truncated),
     () => parser.end(),
   );
   function take(): DecodeResult[] {

@@ -11,6 +11,8 @@ import { createLineDecoder, shortenRaw } from './line-decoder.js';
 const MAPPED = new Set(['event', 'recordtime', 'remotehost', 'remoteport', 'pid', 'dbname', 'username']);
 const DETAIL_COLUMNS = CONNECTION_LOG_COLUMNS.map((c) => c.name).filter((n) => !MAPPED.has(n));
 
+const UNUSUAL_WIDTHS = new Set([17, 18, 20]);
+
 /** Events that report a step that happened. */
 const SUCCEEDED = new Set(['authenticated', 'initiating session', 'disconnecting session', 'set application_name']);
 
@@ -27,6 +29,9 @@ function detailsOf(rec: ConnectionLogRecord): Record<string, unknown> {
     if (v !== undefined && v !== '') details[name] = v;
   }
   if (rec.extra) details.extra = rec.extra;
+  // Redshift has written 15, 16, 19 and 21 fields (and may append more); 17, 18 or 20 suggest a `|` inside a
+  // value such as application_name (the format has no escaping), so the positional mapping may be shifted.
+  if (rec.fieldCount !== undefined && UNUSUAL_WIDTHS.has(rec.fieldCount)) details.unusual_field_count = rec.fieldCount;
   return details;
 }
 

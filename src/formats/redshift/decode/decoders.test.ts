@@ -85,7 +85,11 @@ test('connection events: who, when, origin, action, success, details', () => {
   assert.equal(fail.details.authmethod, 'password');
   assert.equal(fail.details.sessionid, 'da9edc00-a1e6-44e0-8274-9417e5f355de');
   assert.equal(fail.details.driver_version, 'Amazon Redshift JDBC Driver 1.2.55.1083');
+  assert.equal(fail.details.unusual_field_count, undefined);
   assert.equal(ok.success, true);
+  const piped = text.split('\n')[1].replace('|0| | | | ', '|0| | | |my|app ');
+  const [odd] = events(decode(createConnectionLogDecoder(keyInfo(key)), piped + '\n'));
+  assert.equal(odd.details.unusual_field_count, 17);
   assert.equal(ok.remotePort, null);
   assert.equal(ok.sourceLine, 2);
 });

@@ -1,0 +1,135 @@
+import type { Readable } from 'node:stream';
+import { AuditlakeError, errorMessage } from '../core/errors.js';
+import type { DecodeResult, ObjectKeyInfo } from '../formats/types.js';
+import type { LakeBatch, SourceObjectRef } from '../sinks/lake/types.js';
+import type { Quarantine, QuarantineWriter } from '../sinks/quarantine/types.js';
+import type { ObjectStore } from '../stores/types.js';
+import type { DecodeCounters, DecodeRunner } from './decode-in-process.js';
+import { isCorruptData, SourceReadError } from './decompress.js';
+import type { IngestSummary } from './summary.js';
+import { tee } from './tee.js';
+import type { EvidenceSink } from './types.js';
+
+/** One source object to ingest. */
+export interface PendingObject {
+  ref: SourceObjectRef;
+  info: ObjectKeyInfo;
+}
+
+export interface ObjectDeps {
+  store: ObjectStore;
+  quarantine: Quarantine;
+  run: DecodeRunner;
+  evidence?: EvidenceSink;
+}
+
+/**
+ * An object whose read and decode have started (possibly on a worker, ahead of the object the
+ * main thread is busy with), but whose results have not been consumed yet.
+ */
+export interface StartedObject {
+  pending: PendingObject;
+  counters: DecodeCounters;
+  /** Adds the object's events to `batch`, its malformed records to the quarantine; returns uncompressed bytes. */
+  finish(batch: LakeBatch, summary: IngestSummary, onResults: () => void): Promise<number>;
+  /** Stops everything (another object failed). */
+  cancel(): Promise<void>;
+}
+
+/**
+ * Starts reading and decoding one object. The first batch of results is requested at once, so
+ * with a decode worker the object is decoded while the previous one is still being written.
+ */
+export async function startObject(p: PendingObject, deps: ObjectDeps): Promise<StartedObject> {
+  const { ref, info } = p;
+  const q: QuarantineWriter = deps.quarantine.open(ref);
+  const counters: DecodeCounters = { bytesIn: 0, bytesOut: 0 };
+  let source: Readable;
+  try {
+    source = await deps.store.get(ref.key);
+  } catch (err) {
+    await q.abort();
+    throw err;
+  }
+  let decodeSource = source;
+  let kept: Promise<void> = Promise.resolve();
+  if (deps.evidence) {
+    const [forDecode, forEvidence] = tee(source);
+    decodeSource = forDecode;
+    kept = deps.evidence.keep(ref, info, forEvidence);
+    kept.catch(() => undefined); // awaited in finish(); this only stops an early unhandled rejection
+  }
+  const it = deps.run(decodeSource, info, counters)[Symbol.asyncIterator]();
+  let first: Promise<IteratorResult<DecodeResult[]>> | undefined = it.next();
+  first.catch(() => undefined); // the same promise is awaited in finish()
+  const next = () => {
+    const f = first;
+    first = undefined;
+    return f ?? it.next();
+  };
+
+  const teardown = async () => {
+    decodeSource.destroy();
+    source.destroy();
+    await it.return?.(undefined)?.catch(() => undefined);
+    await kept.catch(() => undefined);
+    await q.abort();
+  };
+
+  return {
+    pending: p,
+    counters,
+    cancel: teardown,
+    async finish(batch, summary, onResults) {
+      let lastLine = 0;
+      try {
+        try {
+          for (;;) {
+            const r = await next();
+            if (r.done) break;
+            for (const d of r.value) {
+              summary.records++;
+              if (d.kind === 'event') {
+                const added = batch.add(d.event);
+                if (added) await added;
+                summary.events++;
+                summary.eventsByLogType[d.event.logType] = (summary.eventsByLogType[d.event.logType] ?? 0) + 1;
+                lastLine = d.event.sourceLine;
+              } else {
+                q.add(d.line, d.reason, d.raw);
+                summary.quarantined++;
+                lastLine = d.line;
+              }
+            }
+            onResults();
+          }
+        } catch (err) {
+          if (err instanceof SourceReadError || !(isCorruptData(err) || isParseError(err))) throw err;
+          // The object itself is broken (truncated gzip, not the format at all): keep what decoded,
+          // quarantine the rest with the reason, and count the object as corrupt.
+          q.add(lastLine + 1, `${info.format} object ${ref.key}: unreadable after line ${lastLine}: ${errorMessage(err)}`, '');
+          summary.quarantined++;
+          summary.records++;
+          summary.objects.corrupt++;
+          decodeSource.destroy();
+        }
+        await kept;
+        await q.finish();
+      } catch (err) {
+        await teardown();
+        if (err instanceof SourceReadError) {
+          throw new AuditlakeError('E_IO', `ingest: reading ${ref.store.replace(/\/$/, '')}/${ref.key} failed: ${errorMessage(err.cause)}`, { cause: err.cause });
+        }
+        throw err;
+      } finally {
+        summary.bytesCompressed += counters.bytesIn;
+        summary.bytesUncompressed += counters.bytesOut;
+      }
+      return counters.bytesOut;
+    },
+  };
+}
+
+function isParseError(err: unknown): boolean {
+  return err instanceof AuditlakeError && err.code === 'E_PARSE';
+}

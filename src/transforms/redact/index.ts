@@ -1,0 +1,3 @@
+export * from './redact-secrets.js';
+export * from './redact-json.js';
+export { isRemovedMarker } from './secret-keys.js';
