@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 // npm run bench — measures the built code in dist/ (builds it first when missing).
 // Env: BENCH_MB (default 520; MB of user activity log to generate), BENCH_SECTIONS (comma list of section
-// names, default all), BENCH_JSON (write all results as JSON to this file), BENCH_KEEP=1 (keep the temp dir).
+// names, default all), BENCH_JSON (write all results as JSON to this file), BENCH_KEEP=1 (keep the temp dir),
+// BENCH_INPUT (a directory of user activity logs from an earlier `auditlake generate --only useractivitylog`
+// to reuse instead of generating; its manifest.json must not be inside it).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createReadStream } from 'node:fs';
 import { tmpdir, cpus } from 'node:os';
 import { join, relative } from 'node:path';
@@ -24,12 +26,14 @@ const tmp = mkdtempSync(join(tmpdir(), 'auditlake-bench-'));
 
 /** Counts records (header lines) and physical lines of the generated activity logs, streaming. */
 async function countLines(files) {
+  let bytes = 0;
   const header = /^'\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z UTC \[ db=\S* user=\S* pid=\d+ userid=\d+ xid=\d+ \]' LOG: /;
   let lines = 0;
   let records = 0;
   for (const f of files) {
     let rest = '';
     for await (const chunk of createReadStream(f).pipe(createGunzip())) {
+      bytes += chunk.length;
       const parts = (rest + chunk.toString('utf8')).split('\n');
       rest = parts.pop();
       for (const l of parts) {
@@ -42,7 +46,7 @@ async function countLines(files) {
       if (header.test(rest)) records++;
     }
   }
-  return { lines, records };
+  return { lines, records, bytes };
 }
 
 let inputPromise;
@@ -54,6 +58,14 @@ const ctx = {
   /** The generated user activity log, made once and shared by every section. */
   input() {
     inputPromise ??= (async () => {
+      if (process.env.BENCH_INPUT) {
+        const dir = process.env.BENCH_INPUT;
+        const files = readdirSync(dir, { recursive: true }).filter((f) => String(f).endsWith('.gz')).sort().map((f) => join(dir, String(f)));
+        const counted = await countLines(files);
+        const compressedBytes = files.reduce((s, f) => s + statSync(f).size, 0);
+        console.log(`reusing ${files.length} objects, ${(counted.bytes / 1e6).toFixed(1)} MB from ${dir}`);
+        return { dir, files, bytes: counted.bytes, compressedBytes, records: counted.records, lines: counted.lines };
+      }
       const { generate } = await import(pathToFileURL(join(dist, 'src/generate/generate.js')).href);
       const dir = join(tmp, 'input');
       const days = Math.max(1, Math.ceil(benchMb / 300));

@@ -101,10 +101,11 @@ export async function createCollector(cfg: CollectConfig, home: HomeLayout, lake
   let wake: (() => void) | null = null;
   let busy: Promise<void> = Promise.resolve();
 
-  function pollSource(s: SourceState): void {
-    if (s.wal.pendingBytes() > 4 * cfg.maxBytes) return; // back-pressure: the lake is not keeping up
+  /** Reads what is new (≤ 4 MiB per call) into the buffer; returns how many records were read. */
+  function pollSource(s: SourceState): number {
+    if (s.wal.pendingBytes() > 4 * cfg.maxBytes) return 0; // back-pressure: the lake is not keeping up
     const recs = s.tailer.poll();
-    if (recs.length === 0) return;
+    if (recs.length === 0) return 0;
     lastSeen.set(s.src.name, Date.now());
     const items: BufferedRecord[] = [];
     for (const r of recs) {
@@ -120,6 +121,7 @@ export async function createCollector(cfg: CollectConfig, home: HomeLayout, lake
     s.wal.append(items);
     s.wal.sync();
     writeFileAtomic(s.positionsFile, JSON.stringify(s.tailer.positions()));
+    return recs.length;
   }
 
   /** Delivers one batch if one is due; true when it did (the caller loops: a batch holds ≤ 4·maxEvents per source). */
@@ -175,9 +177,14 @@ export async function createCollector(cfg: CollectConfig, home: HomeLayout, lake
 
   async function tick(force = false): Promise<void> {
     const run = busy.then(async () => {
-      for (const s of states) pollSource(s);
-      while (await deliver(force)) {
-        /* until nothing is due */
+      // force (stop/SIGTERM, --once): keep reading and delivering until every log is drained
+      for (let read = 1; read > 0; ) {
+        read = 0;
+        for (const s of states) read += pollSource(s);
+        while (await deliver(force)) {
+          /* until nothing is due */
+        }
+        if (!force) break;
       }
     });
     busy = run.catch(() => {});

@@ -47,6 +47,12 @@ export interface DigestRecorderOptions {
   periodMs?: number;
   /** Clock, for tests. */
   now?: () => number;
+  /**
+   * Write due digests from record()/recordDeletion() as soon as a period boundary has passed (default true), so a
+   * long ingest seals its hours as it goes without anyone calling flush(). Idle periods are sealed by the next
+   * record or by an explicit flush (`auditlake verify --flush`, e.g. hourly from cron).
+   */
+  autoFlush?: boolean;
 }
 
 /**
@@ -67,6 +73,9 @@ export function createDigestRecorder(opts: DigestRecorderOptions): DigestRecorde
     if (!/^[A-Za-z0-9.-]+$/.test(v)) throw new AuditlakeError('E_USAGE', `digest: chain ${name} ${JSON.stringify(v)} may only hold letters, digits, '.' and '-'`);
   }
   const now = opts.now ?? Date.now;
+  const autoFlush = opts.autoFlush ?? true;
+  // Next period end at which an automatic flush is due; -Infinity = not known yet (check on the first record).
+  let nextBoundary = Number.NEGATIVE_INFINITY;
   const { store, signer, stateDir } = opts;
   // Serialises this process's appends and flushes so a flush never races its own appends.
   let queue: Promise<unknown> = Promise.resolve();
@@ -172,18 +181,8 @@ export function createDigestRecorder(opts: DigestRecorderOptions): DigestRecorde
     return { key, endMs, sha256, signature };
   }
 
-  return {
-    location: loc,
-    head: () => serial(async () => (await resolveHead()).head),
-    record(entry: DigestObjectEntry) {
-      return serial(() => appendJournal(stateDir, { kind: 'object', t: now(), ...entry }));
-    },
-    recordDeletion(entry: DigestDeletionEntry) {
-      return serial(() => appendJournal(stateDir, { kind: 'deletion', t: now(), ...entry }));
-    },
-    flush(at?: number) {
-      return serial(() =>
-        withLock(stateDir, async () => {
+  async function doFlush(at?: number): Promise<string[]> {
+    const written = await withLock(stateDir, async () => {
           const t = at ?? now();
           const { head: startHead, covered } = await resolveHead();
           const entries = (await takeJournal(stateDir)).filter((e) => !covered.has(`${e.kind} ${e.key} ${e.sha256}`));
@@ -210,8 +209,39 @@ export function createDigestRecorder(opts: DigestRecorderOptions): DigestRecorde
           await finishJournal(stateDir, pending);
           if (head && head !== startHead) await writeHeadFile(head);
           return written;
-        }),
-      );
+        });
+    nextBoundary = Math.floor((at ?? now()) / loc.periodMs) * loc.periodMs + loc.periodMs;
+    return written;
+  }
+
+  /** Called inside the serial queue after an append: seals finished periods; a failure warns, never loses the entry. */
+  async function maybeAutoFlush(): Promise<void> {
+    if (!autoFlush || now() < nextBoundary) return;
+    try {
+      await doFlush();
+    } catch (err) {
+      nextBoundary = Math.floor(now() / loc.periodMs) * loc.periodMs + loc.periodMs;
+      process.stderr.write(`auditlake: digest: automatic flush failed (${(err as Error).message}); entries stay in the journal, run \`auditlake verify --flush\`\n`);
+    }
+  }
+
+  return {
+    location: loc,
+    head: () => serial(async () => (await resolveHead()).head),
+    record(entry: DigestObjectEntry) {
+      return serial(async () => {
+        await appendJournal(stateDir, { kind: 'object', t: now(), ...entry });
+        await maybeAutoFlush();
+      });
+    },
+    recordDeletion(entry: DigestDeletionEntry) {
+      return serial(async () => {
+        await appendJournal(stateDir, { kind: 'deletion', t: now(), ...entry });
+        await maybeAutoFlush();
+      });
+    },
+    flush(at?: number) {
+      return serial(() => doFlush(at));
     },
   };
 }

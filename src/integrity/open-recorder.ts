@@ -3,6 +3,7 @@ import type { ObjectStore } from '../stores/types.js';
 import { createDigestRecorder } from './digest-recorder.js';
 import { parseDuration } from './duration.js';
 import { loadOrCreateSigningKey } from './signing-key.js';
+import type { DigestRecorder } from './types.js';
 
 export interface OpenDigestRecorderOptions {
   home: HomeLayout;
@@ -22,4 +23,18 @@ export async function openDigestRecorder(opts: OpenDigestRecorderOptions) {
   const period = opts.period ?? env.AUDITLAKE_DIGEST_PERIOD ?? '1h';
   const signer = await loadOrCreateSigningKey(opts.home.keys, env);
   return createDigestRecorder({ store: opts.store, signer, stateDir: opts.home.state, periodMs: parseDuration(period, 'digest period') });
+}
+
+/**
+ * A recorder that opens the real one (creating the signing key) only when something is recorded, so commands that
+ * may delete nothing from the vault (retention on a lake-only home) leave no key behind. flush() is a no-op until then.
+ */
+export function lazyDigestRecorder(open: () => Promise<DigestRecorder>): DigestRecorder {
+  let real: Promise<DigestRecorder> | null = null;
+  const get = () => (real ??= open());
+  return {
+    record: async (e) => (await get()).record(e),
+    recordDeletion: async (e) => (await get()).recordDeletion(e),
+    flush: async (now) => (real ? (await real).flush(now) : []),
+  };
 }

@@ -84,7 +84,7 @@ export async function walkChain(input: ChainWalkInput): Promise<ChainWalkResult>
           if (visited.has(k)) continue;
           visited.add(k);
           total++;
-          findings.push({ kind: 'digest-missing', subject: 'digest', key: k, detail: 'not found (consecutive digest missing: expected for this period)' });
+          findings.push({ kind: 'digest-missing', subject: 'digest', key: k, detail: 'consecutive: no digest for this period either' });
         }
       }
       cursor = older;

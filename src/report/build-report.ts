@@ -12,7 +12,7 @@ export const DEFAULT_REPORT_OPTIONS: Omit<ReportOptions, 'month'> = {
   businessHours: { startHour: 8, endHour: 18, days: [1, 2, 3, 4, 5] },
   timeZone: 'UTC',
   adminUsers: [],
-  maxRows: 500,
+  maxRows: 100,
 };
 
 /**

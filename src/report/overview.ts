@@ -33,7 +33,11 @@ const SETS = {
 export async function loadOverview(q: QueryFn, where: string, afterHoursSql: string): Promise<Overview> {
   const sets = Object.values(SETS).map((s) => `(${s.map((c) => (c === 'user' ? '"user"' : c)).join(', ')})`).join(', ');
   const r = await q(`
-    WITH m AS (SELECT account, service, cluster, log_type, "user", database, strftime(CAST(time AS DATE), '%Y-%m-%d') AS day,
+    WITH m AS (SELECT account,
+                      -- CloudTrail is one stream per account, whatever service each call went to
+                      CASE WHEN log_type = 'api' THEN 'cloudtrail' ELSE service END AS service,
+                      CASE WHEN log_type = 'api' THEN '' ELSE cluster END AS cluster,
+                      log_type, "user", database, strftime(CAST(time AS DATE), '%Y-%m-%d') AS day,
                       date_trunc('hour', time) AS hour, time, success, remote_host, action, object,
                       ${afterHoursSql} AND coalesce("user", '') NOT IN (${INTERNAL_USERS.map(lit).join(', ')}) AS after_hours
                FROM events WHERE ${where})

@@ -43,13 +43,13 @@ const CSS = `
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;margin:2rem auto;max-width:1100px;color:#1b1f24;padding:0 1rem}
 h1{font-size:1.6rem;margin-bottom:.2rem}h2{border-bottom:2px solid #2f6feb;padding-bottom:.2rem;margin-top:2.2rem}h3{font-size:1rem;margin:1.2rem 0 .4rem}
 .meta{color:#57606a}.question{font-style:italic;color:#57606a}.summary{font-weight:600}
-table{border-collapse:collapse;width:100%;font-size:.82rem;margin-bottom:.6rem}th,td{border:1px solid #d0d7de;padding:.25rem .45rem;text-align:left;vertical-align:top;word-break:break-word}
+table{border-collapse:collapse;width:100%;font-size:.82rem;margin-bottom:.6rem}th,td{border:1px solid #d0d7de;padding:.25rem .45rem;text-align:left;vertical-align:top;overflow-wrap:break-word}
 th{background:#f6f8fa}td.num{text-align:right;font-variant-numeric:tabular-nums}td.empty{color:#8c959f;text-align:center}
 .totals{display:flex;flex-wrap:wrap;gap:.6rem}.totals div{border:1px solid #d0d7de;border-radius:6px;padding:.5rem .8rem;min-width:120px}.totals b{display:block;font-size:1.3rem}
-figure{margin:.5rem 0 1rem}figcaption{font-size:.9rem;color:#57606a}.chart{position:relative;height:260px}
+figure{margin:.5rem 0 2rem}figcaption{font-size:.9rem;color:#57606a}.chart{position:relative;height:260px}
 tr.pass td.status{color:#1a7f37;font-weight:700}tr.fail td.status{color:#cf222e;font-weight:700}tr.not-evidenced td.status{color:#9a6700;font-weight:700}
 .more{font-size:.8rem;color:#57606a}#t-checks td:first-child,#t-checks td.status{white-space:nowrap}nav a{margin-right:.8rem}
-@media print{body{margin:0;max-width:none}section{break-before:page}section#checks{break-before:auto}nav{display:none}.chart{height:220px}}
+@media print{body{margin:0;max-width:none}table{font-size:.7rem}section{break-before:page}section#checks{break-before:auto}nav{display:none}}
 `;
 
 /** A client-side script: draws every canvas from the embedded data, then flags `window.__chartsReady`. */

@@ -80,3 +80,34 @@ describe('openStore', () => {
     assert.deepEqual(keys, ['k.txt']);
   });
 });
+
+describe('s3 store specifics', () => {
+  test('SSE settings go out on every put, single-part and multipart (s3rver ignores them, so the request is checked)', async () => {
+    if (!s3) throw new Error('s3rver not started');
+    const { S3Client } = await import('@aws-sdk/client-s3');
+    const { S3RVER_CREDENTIALS } = await import('../helpers/s3rver.js');
+    const seen: { op: string; sse?: string; kms?: string; ifNoneMatch?: string }[] = [];
+    const client = new S3Client({ region: 'us-east-1', endpoint: s3.endpoint, forcePathStyle: true, credentials: S3RVER_CREDENTIALS });
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const h = (args.request as { headers?: Record<string, string> }).headers ?? {};
+        seen.push({ op: String(context.commandName), sse: h['x-amz-server-side-encryption'], kms: h['x-amz-server-side-encryption-aws-kms-key-id'], ifNoneMatch: h['if-none-match'] });
+        return next(args);
+      },
+      { step: 'finalizeRequest', name: 'recordHeaders' },
+    );
+    const store = createS3Store({ bucket: 'contract', prefix: 'sse/', client, sse: { mode: 'sse-kms', keyId: 'alias/audit' }, multipartThreshold: 1024, partSize: 5 * 1024 * 1024 });
+    await store.put('small', Buffer.from('x'));
+    await store.put('large', Buffer.alloc(6 * 1024 * 1024, 1));
+    const puts = seen.filter((s) => s.op === 'PutObjectCommand' || s.op === 'CreateMultipartUploadCommand');
+    assert.ok(puts.length >= 2, JSON.stringify(seen));
+    for (const p of puts) {
+      assert.equal(p.sse, 'aws:kms');
+      assert.equal(p.kms, 'alias/audit');
+    }
+    assert.ok(seen.some((s) => s.op === 'CreateMultipartUploadCommand'), 'the large body went multipart');
+    const conditional = seen.filter((s) => s.op === 'PutObjectCommand' || s.op === 'CompleteMultipartUploadCommand');
+    assert.ok(conditional.length >= 2 && conditional.every((s) => s.ifNoneMatch === '*'), `If-None-Match: * on every create: ${JSON.stringify(conditional)}`);
+    client.destroy();
+  });
+});

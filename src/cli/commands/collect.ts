@@ -8,7 +8,7 @@ import { homeFlag } from '../main.js';
 export function register(program: Command): void {
   program
     .command('collect')
-    .description('tail PostgreSQL (pgaudit) and MariaDB (server_audit) audit logs into the lake, exactly once')
+    .description('Tail PostgreSQL (pgaudit) and MariaDB (server_audit) audit logs into the lake, exactly once')
     .argument('<config>', 'collect config (YAML): sources with name, type postgres|mariadb, log path, format')
     .option('--once', 'read what is there, deliver it, exit (instead of following the logs)')
     .addHelpText('after', `

@@ -7,7 +7,7 @@ import { enableMariaDb } from '../../sources/mariadb/enable.js';
 export function register(program: Command): void {
   program
     .command('enable')
-    .description('switch on database auditing (pgaudit / server_audit) and verify it by effect with a canary statement')
+    .description('Switch on database auditing (pgaudit / server_audit) and verify it by effect with a canary statement')
     .argument('<target>', 'postgres://user:pass@host:port/db or mariadb://user:pass@host:port/ (password also via PGPASSWORD / MARIADB_PASSWORD)')
     .option('--dry-run', 'print the plan, change nothing')
     .option('--pgaudit-log <classes>', 'pgaudit.log classes', DEFAULT_PGAUDIT_LOG)

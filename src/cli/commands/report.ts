@@ -31,7 +31,7 @@ export function register(program: Command): void {
     .option('--business-hours <spec>', 'business hours for after-hours access, e.g. 8-18 or 9-17,mon-sat', '8-18,mon-fri')
     .option('--timezone <tz>', 'time zone of the business hours (IANA name)', 'UTC')
     .option('--admin-users <list>', 'comma-separated users to treat as administrators (superusers are found in the user log)', '')
-    .option('--max-rows <n>', 'rows per table shown in HTML/PDF (CSV and JSON keep all)', '500')
+    .option('--max-rows <n>', 'rows per table shown in HTML/PDF (CSV and JSON keep all)', '100')
     .option('--no-pdf', 'skip the PDF (no Chromium needed)')
     .option('--bundle', 'add a signed evidence bundle: manifest.json, SHA256SUMS, manifest.json.sig, report-signing.pub.pem')
     .addHelpText('after', `

@@ -4,7 +4,7 @@ import { LOG_TYPES, type LogType } from '../../core/event.js';
 import { AuditlakeError } from '../../core/errors.js';
 import { resolveHome, type HomeLayout } from '../../core/home.js';
 import { parseTime } from '../../integrity/duration.js';
-import { openDigestRecorder } from '../../integrity/open-recorder.js';
+import { lazyDigestRecorder, openDigestRecorder } from '../../integrity/open-recorder.js';
 import { applyRetention } from '../../retention/apply.js';
 import { loadConfig, saveConfig } from '../../retention/config-file.js';
 import { FRAMEWORKS, isFrameworkId } from '../../retention/frameworks.js';
@@ -159,7 +159,7 @@ Examples:
     .action(async (o: CommonOpts & { json?: boolean }, cmd: Command) => {
       await withTargets(cmd, o, async ({ home, lake, now }) => {
         const store = openStore(o.store ?? home.vault);
-        const recorder = await openDigestRecorder({ home, store });
+        const recorder = lazyDigestRecorder(() => openDigestRecorder({ home, store }));
         const r = await applyRetention({ config: await loadConfig(home.root), store, lake, now, recorder });
         if (o.json) process.stdout.write(JSON.stringify(r, null, 2) + '\n');
         else process.stdout.write(formatPlan(r.plan, 'deleted') + `${r.digests.length} digest file(s) written\n`);

@@ -9,7 +9,7 @@ import { homeFlag } from '../main.js';
 export function register(program: Command): void {
   program
     .command('watch')
-    .description('keep a fleet of databases audited: enable → verify → collect new ones, re-check for drift and silence')
+    .description('Keep a fleet of databases audited: enable → verify → collect new ones, re-check for drift and silence')
     .argument('<fleet>', 'fleet file (YAML): databases and/or AWS discovery rules')
     .option('--once', 'one cycle, then exit (cron)')
     .addHelpText('after', `

@@ -1,0 +1,11 @@
+import { startS3rver } from '/work/main/dist/test/helpers/s3rver.js';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { readdirSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+const s3 = await startS3rver({ buckets: ['audit-logs'] });
+const dir = '/work/main/test/fixtures/redshift-test-drive';
+for (const f of readdirSync(dir).filter((n) => n.endsWith('.gz'))) await s3.client.send(new PutObjectCommand({ Bucket: 'audit-logs', Key: `prod/AWSLogs/123456789012/redshift/us-east-1/2020/06/10/${f.replace('accountid', '123456789012')}`, Body: readFileSync(`${dir}/${f}`) }));
+console.log('endpoint', s3.endpoint);
+const out = execFileSync('node', ['bin/auditlake.js', '--home', '/tmp/scr/s3home', 'ingest', 's3://audit-logs/prod/'], { env: { ...process.env, ...s3.env }, encoding: 'utf8' });
+console.log(out);
+await s3.stop();
