@@ -183,33 +183,33 @@ export function createDigestRecorder(opts: DigestRecorderOptions): DigestRecorde
 
   async function doFlush(at?: number): Promise<string[]> {
     const written = await withLock(stateDir, async () => {
-          const t = at ?? now();
-          const { head: startHead, covered } = await resolveHead();
-          const entries = (await takeJournal(stateDir)).filter((e) => !covered.has(`${e.kind} ${e.key} ${e.sha256}`));
-          let head = startHead;
-          if (!head && entries.length === 0) {
-            await finishJournal(stateDir, []);
-            return [];
-          }
-          const P = loc.periodMs;
-          let start = head ? head.endMs : Math.floor(Math.min(...entries.map((e) => e.t)) / P) * P;
-          let pending = entries;
-          const written: string[] = [];
-          while (start + P <= t) {
-            const end = start + P;
-            // Late entries (recorded in a period already digested) go into the first digest written after them.
-            const mine = pending.filter((e) => e.t < end);
-            pending = pending.filter((e) => e.t >= end);
-            head = await writeDigest(start, end, head, mine);
-            written.push(head.key);
-            start = end;
-          }
-          // Order matters for crash safety: journal first, head file last. A crash before the head file is
-          // rewritten is repaired by resolveHead(), which finds the newer digests in the store and what they cover.
-          await finishJournal(stateDir, pending);
-          if (head && head !== startHead) await writeHeadFile(head);
-          return written;
-        });
+      const t = at ?? now();
+      const { head: startHead, covered } = await resolveHead();
+      const entries = (await takeJournal(stateDir)).filter((e) => !covered.has(`${e.kind} ${e.key} ${e.sha256}`));
+      let head = startHead;
+      if (!head && entries.length === 0) {
+        await finishJournal(stateDir, []);
+        return [];
+      }
+      const P = loc.periodMs;
+      let start = head ? head.endMs : Math.floor(Math.min(...entries.map((e) => e.t)) / P) * P;
+      let pending = entries;
+      const written: string[] = [];
+      while (start + P <= t) {
+        const end = start + P;
+        // Late entries (recorded in a period already digested) go into the first digest written after them.
+        const mine = pending.filter((e) => e.t < end);
+        pending = pending.filter((e) => e.t >= end);
+        head = await writeDigest(start, end, head, mine);
+        written.push(head.key);
+        start = end;
+      }
+      // Order matters for crash safety: journal first, head file last. A crash before the head file is
+      // rewritten is repaired by resolveHead(), which finds the newer digests in the store and what they cover.
+      await finishJournal(stateDir, pending);
+      if (head && head !== startHead) await writeHeadFile(head);
+      return written;
+    });
     nextBoundary = Math.floor((at ?? now()) / loc.periodMs) * loc.periodMs + loc.periodMs;
     return written;
   }
