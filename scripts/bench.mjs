@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createReadStream } from 'node:fs';
 import { tmpdir, cpus } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createGunzip } from 'node:zlib';
 import { SECTIONS } from './bench/sections.mjs';
@@ -78,7 +78,7 @@ const ctx = {
       const t = r.manifest.totals.useractivitylog;
       const counted = await countLines(files);
       if (counted.records !== t.records) throw new Error(`bench: generator manifest says ${t.records} records, files hold ${counted.records}`);
-      console.log(`generated ${files.length} objects, ${(t.bytes / 1e6).toFixed(1)} MB of user activity log in ${((performance.now() - t0) / 1000).toFixed(1)} s (${relative(root, dir) || dir})`);
+      console.log(`generated ${files.length} objects, ${(t.bytes / 1e6).toFixed(1)} MB of user activity log in ${((performance.now() - t0) / 1000).toFixed(1)} s (${dir})`);
       return { dir, files, bytes: t.bytes, compressedBytes: t.compressedBytes, records: t.records, lines: counted.lines };
     })();
     return inputPromise;

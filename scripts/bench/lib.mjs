@@ -45,7 +45,7 @@ export function measure(cmd, args, opts = {}) {
         const user = /User time \(seconds\): ([\d.]+)/.exec(stderr);
         const sys = /System time \(seconds\): ([\d.]+)/.exec(stderr);
         if (user && sys) cpuS = Number(user[1]) + Number(sys[1]);
-        stderr = stderr.replace(/\n?\tCommand being timed:[\s\S]*$/, '');
+        stderr = stderr.replace(/\n?\tCommand being timed:[\s\S]*$/, '').replace(/^Command exited with non-zero status \d+\n?/m, '').trimEnd();
       }
       resolve({ code, ms, cpuS, peakRssMb: hwmKb / 1024, stdout, stderr });
     });

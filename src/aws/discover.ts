@@ -29,7 +29,7 @@ export async function discoverRds(rule: DiscoveryRule, client = new RDSClient({ 
         .replaceAll('{port}', String(i.Endpoint.Port ?? (scheme === 'postgres' ? 5432 : 3306)))
         .replaceAll('{id}', i.DBInstanceIdentifier ?? '')
         .replaceAll('{user}', encodeURIComponent(i.MasterUsername ?? 'admin'));
-      out.push({ name: `rds-${i.DBInstanceIdentifier}`, url, passwordEnv: rule.passwordEnv });
+      out.push({ name: `rds-${i.DBInstanceIdentifier}`, url, passwordEnv: rule.passwordEnv, rds: { instanceId: i.DBInstanceIdentifier ?? '', region: rule.region } });
     }
     marker = page.Marker;
   } while (marker);

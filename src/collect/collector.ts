@@ -6,6 +6,7 @@ import type { MalformedRecord } from '../formats/types.js';
 import type { Lake, SourceObjectRef } from '../sinks/lake/types.js';
 import { readJsonFile, writeFileAtomic } from '../buffer/atomic-file.js';
 import { openWal, type Wal } from '../buffer/wal.js';
+import { lockBufferDir } from '../buffer/dir-lock.js';
 import type { CollectConfig, CollectSource } from './config.js';
 import { liveFormat } from './live-decode.js';
 import { createTailer, type FilePosition, type TailPositions, type Tailer } from './tail-files.js';
@@ -35,7 +36,7 @@ export interface Collector {
   /** Final poll, deliver everything buffered, close. Safe to call from a SIGTERM handler. */
   stop(): Promise<void>;
   stats(): CollectStats;
-  /** When the named source last yielded a record (ms), or null: what the fleet's silence check watches. */
+  /** When the named source last yielded an audit event (ms), or null: what the fleet's silence check watches. */
   lastRecordAt(source: string): number | null;
   /** Recovery notes from opening the buffers (torn tails cut, intents resolved). */
   readonly recovery: string[];
@@ -73,27 +74,39 @@ export async function createCollector(cfg: CollectConfig, home: HomeLayout, lake
   const recovery: string[] = [];
   const stats: CollectStats = { records: 0, events: 0, skipped: 0, malformed: 0, delivered: 0, batches: 0 };
   mkdirSync(home.quarantine, { recursive: true });
-  const states: SourceState[] = cfg.sources.map((src) => {
-    const dir = join(home.buffer, src.name);
-    const wal = openWal<BufferedRecord>(dir);
-    if (wal.recovered) recovery.push(`${src.name}: ${wal.recovered}`);
-    const intent = wal.intent();
-    if (intent) {
-      if (lake.isIngested(refFor(src, intent.from, intent.to))) {
-        wal.ack(intent.to);
-        recovery.push(`${src.name}: delivery ${intent.from}-${intent.to} had committed before the crash; acknowledged`);
-      } else recovery.push(`${src.name}: delivery ${intent.from}-${intent.to} had not committed; will be re-sent`);
-    }
-    const positionsFile = join(dir, 'positions.json');
-    const positions: TailPositions = readJsonFile<TailPositions>(positionsFile) ?? {};
-    // entries buffered after the last positions checkpoint carry newer positions
-    for (const e of wal.pending()) {
-      const cur = positions[e.data.k];
-      if (!cur || later(e.data.p, cur)) positions[e.data.k] = e.data.p;
-    }
-    const f = liveFormat(src);
-    return { src, wal, decode: f.decode, positionsFile, tailer: createTailer({ path: src.log, framing: f.framing, startAt: src.startAt, positions }) };
-  });
+  const releases: Array<() => void> = [];
+  let states: SourceState[];
+  try {
+    states = openSources();
+  } catch (err) {
+    for (const r of releases) r(); // a source that failed to open must not keep the others locked
+    throw err;
+  }
+  function openSources(): SourceState[] {
+    return cfg.sources.map((src) => {
+      const dir = join(home.buffer, src.name);
+      mkdirSync(dir, { recursive: true });
+      releases.push(lockBufferDir(dir, `source ${src.name}`));
+      const wal = openWal<BufferedRecord>(dir);
+      if (wal.recovered) recovery.push(`${src.name}: ${wal.recovered}`);
+      const intent = wal.intent();
+      if (intent) {
+        if (lake.isIngested(refFor(src, intent.from, intent.to))) {
+          wal.ack(intent.to);
+          recovery.push(`${src.name}: delivery ${intent.from}-${intent.to} had committed before the crash; acknowledged`);
+        } else recovery.push(`${src.name}: delivery ${intent.from}-${intent.to} had not committed; will be re-sent`);
+      }
+      const positionsFile = join(dir, 'positions.json');
+      const positions: TailPositions = readJsonFile<TailPositions>(positionsFile) ?? {};
+      // entries buffered after the last positions checkpoint carry newer positions
+      for (const e of wal.pending()) {
+        const cur = positions[e.data.k];
+        if (!cur || later(e.data.p, cur)) positions[e.data.k] = e.data.p;
+      }
+      const f = liveFormat(src);
+      return { src, wal, decode: f.decode, positionsFile, tailer: createTailer({ path: src.log, framing: f.framing, startAt: src.startAt, positions }) };
+    });
+  }
 
   const lastSeen = new Map<string, number>();
   let stopping = false;
@@ -106,7 +119,6 @@ export async function createCollector(cfg: CollectConfig, home: HomeLayout, lake
     if (s.wal.pendingBytes() > 4 * cfg.maxBytes) return 0; // back-pressure: the lake is not keeping up
     const recs = s.tailer.poll();
     if (recs.length === 0) return 0;
-    lastSeen.set(s.src.name, Date.now());
     const items: BufferedRecord[] = [];
     for (const r of recs) {
       stats.records++;
@@ -118,6 +130,8 @@ export async function createCollector(cfg: CollectConfig, home: HomeLayout, lake
       if (d.kind === 'event') items.push({ ev: d.event, k: r.fileKey, p: r.next });
       else items.push({ bad: { ...d, file: r.path }, k: r.fileKey, p: r.next });
     }
+    // silence is about audit events: checkpoints and other server chatter do not count
+    if (items.some((it) => it.ev)) lastSeen.set(s.src.name, Date.now());
     s.wal.append(items);
     s.wal.sync();
     writeFileAtomic(s.positionsFile, JSON.stringify(s.tailer.positions()));
@@ -217,6 +231,7 @@ export async function createCollector(cfg: CollectConfig, home: HomeLayout, lake
       await loop?.catch(() => {});
       await tick(true);
       for (const s of states) s.wal.close();
+      for (const r of releases) r();
     },
   };
 }

@@ -10,8 +10,8 @@ export interface CollectSource {
   type: 'postgres' | 'mariadb';
   /** Log file path; `*` in the file name for time-based names. Relative paths are relative to the config file. */
   log: string;
-  /** postgres only: csvlog (default) or jsonlog. */
-  format: 'csvlog' | 'jsonlog';
+  /** postgres only: csvlog (default), jsonlog, or stderr (RDS / Debian prefix; a record is emitted once the next begins). */
+  format: 'csvlog' | 'jsonlog' | 'stderr';
   /** Server identity in events and event ids (`cluster`); default = name. */
   server: string;
   account: string;
@@ -76,7 +76,7 @@ export function parseCollectConfig(text: string, file = '<config>'): CollectConf
     if (s.type !== 'postgres' && s.type !== 'mariadb') throw new AuditlakeError('E_USAGE', `collect config ${where}: "type" must be postgres or mariadb`);
     if (typeof s.log !== 'string' || !s.log) throw new AuditlakeError('E_USAGE', `collect config ${where}: "log" (the audit log file) is required`);
     const format = (s.format ?? 'csvlog') as string;
-    if (format !== 'csvlog' && format !== 'jsonlog') throw new AuditlakeError('E_USAGE', `collect config ${where}: "format" must be csvlog or jsonlog`);
+    if (format !== 'csvlog' && format !== 'jsonlog' && format !== 'stderr') throw new AuditlakeError('E_USAGE', `collect config ${where}: "format" must be csvlog, jsonlog or stderr`);
     const startAt = (s.startAt ?? 'beginning') as string;
     if (startAt !== 'beginning' && startAt !== 'end') throw new AuditlakeError('E_USAGE', `collect config ${where}: "startAt" must be beginning or end`);
     return {

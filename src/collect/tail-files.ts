@@ -8,6 +8,8 @@ export interface FilePosition {
   offset: number;
   line: number;
   gen: number;
+  /** Consecutive polls the file was not found (deleted by rotation, or renamed mid-poll). */
+  missing?: number;
 }
 
 /** Positions of every file a tailer follows, keyed by file identity (`<inode>-<birth ms>`). */
@@ -84,7 +86,12 @@ export function createTailer(o: TailOptions): Tailer {
         files.push({ key: keyOf(st), path: p, st, current });
       }
       const seen = new Set(files.map((f) => f.key));
-      for (const k of Object.keys(pos)) if (!seen.has(k)) delete pos[k]; // deleted by rotation
+      // forget a file only after it has been missing for a while: a rename between readdir and stat (a rotation
+      // shifting .1 → .2 right now) hides it for one poll, and forgetting it would read it again from 0
+      for (const k of Object.keys(pos)) {
+        if (seen.has(k)) delete pos[k].missing;
+        else if ((pos[k].missing = (pos[k].missing ?? 0) + 1) > 20) delete pos[k];
+      }
       files.sort((a, b) => a.st.mtimeMs - b.st.mtimeMs || (a.current ? 1 : -1));
 
       const out: TailedRecord[] = [];
@@ -107,9 +114,9 @@ export function createTailer(o: TailOptions): Tailer {
           closeSync(fd);
         }
         const sp = createRecordSplitter(o.framing, p.offset, p.line);
+        // only newline-terminated records, also from rotated files: server_audit can still append to a file it
+        // has just renamed (the collector saw half a line there once), and both engines terminate every record
         const recs = sp.push(buf.subarray(0, got));
-        // a file that was rotated away will not grow any more: its unterminated remainder is a record too
-        if (!f.current && p.offset + got === f.st.size) recs.push(...sp.flush());
         const fileId = `${f.key}.${p.gen}`;
         for (const r of recs) {
           const next: FilePosition = { path: f.path, offset: r.end, line: r.line + countNewlines(r.bytes), gen: p.gen };

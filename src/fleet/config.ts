@@ -18,6 +18,8 @@ export interface FleetDatabase {
   pgauditLog?: string;
   /** Alert when no audit record arrived for this long (default: fleet silenceMinutes). */
   silenceMinutes?: number;
+  /** Set by RDS discovery: the instance, so the parameter/option group is enabled through the API first. */
+  rds?: { instanceId: string; region: string };
 }
 
 export interface DiscoveryRule {

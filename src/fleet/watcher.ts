@@ -48,8 +48,21 @@ function urlWithPassword(db: FleetDatabase): string {
   return u.toString();
 }
 
-const defaultEnable = (db: FleetDatabase, url: string): Promise<EnableResult> =>
-  /^postgres/.test(url) ? enablePostgres(url, { pgauditLog: db.pgauditLog, logFormat: db.format }) : enableMariaDb(url, { auditFile: db.auditFile });
+/**
+ * Engine-level enable; for an RDS instance the parameter/option group first (through the SDK, idempotent): while
+ * its static settings are `pending-reboot`, the SQL step fails with the exact reason and the workflow retries.
+ */
+async function defaultEnable(db: FleetDatabase, url: string): Promise<EnableResult> {
+  const notes: string[] = [];
+  if (db.rds) {
+    const [{ RDSClient }, { enableRdsAuditing }, { formatAwsResult }] = await Promise.all([import('@aws-sdk/client-rds'), import('../aws/rds-audit.js'), import('../aws/aws-change.js')]);
+    const r = await enableRdsAuditing(new RDSClient({ region: db.rds.region }), db.rds.instanceId, { pgauditLog: db.pgauditLog });
+    if (r.changes.length) notes.push(formatAwsResult(r));
+  }
+  const res = /^postgres/.test(url) ? await enablePostgres(url, { pgauditLog: db.pgauditLog, logFormat: db.format === 'jsonlog' ? 'jsonlog' : 'csvlog' }) : await enableMariaDb(url, { auditFile: db.auditFile });
+  res.notes.push(...notes);
+  return res;
+}
 
 /**
  * The fleet watcher: a durable enable → verify → collect workflow per database (state survives restarts; failed
@@ -71,7 +84,7 @@ export function createWatcher(d: WatcherDeps): Watcher {
 
   const alert = (a: Omit<FleetAlert, 'time'>, webhook?: string) => raiseAlert({ ...a, time: new Date(now()).toISOString() }, webhook, d.write);
 
-  async function ensureCollector(cfg: FleetConfig, dbs: FleetDatabase[]): Promise<void> {
+  async function ensureCollector(dbs: FleetDatabase[]): Promise<void> {
     if (!d.lake) return;
     const sources: CollectSource[] = dbs
       .filter((db) => db.log && store.get(db.name)?.step === 'enabled')
@@ -85,7 +98,6 @@ export function createWatcher(d: WatcherDeps): Watcher {
     if (sources.length === 0) return;
     const cc: CollectConfig = { sources, maxEvents: 5000, maxBytes: 8 * 1024 * 1024, maxDelayMs: 1000, pollMs: 200 };
     collector = await createCollector(cc, d.home, d.lake);
-    void cfg;
   }
 
   async function advance(cfg: FleetConfig, db: FleetDatabase, out: FleetOutcome[]): Promise<void> {
@@ -154,7 +166,7 @@ export function createWatcher(d: WatcherDeps): Watcher {
     const dbs = [...cfg.databases, ...found.filter((f) => !cfg.databases.some((x) => x.name === f.name))];
     const out: FleetOutcome[] = [];
     for (const db of dbs) await advance(cfg, db, out);
-    await ensureCollector(cfg, dbs);
+    await ensureCollector(dbs);
     if (collector) await collector.tick();
     return out;
   }

@@ -159,11 +159,13 @@ export function createClusterSim(spec: ClusterSpec, opts: ClusterSimOptions): Cl
     let xid = newXid();
     for (const s of stmts) {
       if (t >= windowEnd - 1000) break;
-      if (!(s.sql === 'COMMIT;' || s.sql.startsWith('COPY') || s.sql.startsWith('INSERT INTO'))) xid = newXid();
+      // Statements inside the loader's BEGIN … COMMIT share its transaction id; everything else gets its own.
+      if (!(user.role === 'etl' && (s.sql === 'COMMIT;' || s.sql.startsWith('COPY') || s.sql.startsWith('INSERT INTO')))) xid = newXid();
       const at = Math.floor(t / 1000) * 1000;
       const rec: ActivityLogRecord = { time: at, db: w.db, user: user.name, pid, userid: String(user.id), xid, sql: s.sql };
       pending.push({ t: at, seq: seq++, kind: 'a', rec, secret: s.secret === true });
       bytes += 88 + user.name.length + s.sql.length;
+      if (s.rewritten) pending.push({ t: at, seq: seq++, kind: 'a', rec: { ...rec, sql: s.rewritten }, secret: false });
       if (s.change) {
         const ut = t + rng.int(2, 400);
         pending.push({ t: ut, seq: seq++, kind: 'u', rec: s.change(ut, pid, xid) });

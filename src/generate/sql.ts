@@ -6,6 +6,11 @@ export interface Stmt {
   sql: string;
   /** The statement carries a planted secret in clear. */
   secret?: boolean;
+  /**
+   * Redshift's rewritten form, logged right after the original with the same pid and xid (JDBC inserts;
+   * research/formats.md A.6 "Duplicates").
+   */
+  rewritten?: string;
 }
 
 const SCHEMAS = ['sales', 'finance', 'marketing', 'events', 'analytics', 'staging'] as const;
@@ -48,6 +53,10 @@ export function humanStatement(rng: Rng, user: string): Stmt {
         `('2026-10-0${rng.int(1, 9)}T10:00:00Z', 'worker-${rng.int(1, 9)} LOG: retry ${rng.int(1, 5)} of 5'),\n` +
         `('2026-10-0${rng.int(1, 9)}T10:00:05Z', 'it''s done');`,
     };
+  }
+  if (r < 0.85) {
+    const id = rng.int(1, 99999);
+    return { sql: `INSERT INTO staging.notes VALUES('${id}', 'note ${id}')`, rewritten: `INSERT INTO staging.notes(id, note) VALUES('${id}','note ${id}');` };
   }
   if (r < 0.88) return { sql: 'show search_path;' };
   if (r < 0.94) return { sql: `update ${table(rng)} set status = '${rng.pick(['shipped', 'cancelled', 'pending'])}' where id = ${rng.int(1, 9999999)};` };
@@ -110,7 +119,7 @@ export function airflowStatements(rng: Rng, secrets: SecretBag, withSecret: bool
 /** BI tool queries (Looker, Tableau): the bulk of the activity log, most of them multi-line. */
 export function biStatement(rng: Rng, tool: string): Stmt {
   const r = rng.next();
-  if (r < 0.15) {
+  if (r < 0.08) {
     const n = rng.int(3, 9);
     const cols = Array.from({ length: n }, () => `    ${rng.pick(['o', 'c'])}.${col(rng)}`).join(',\n');
     return {

@@ -57,7 +57,7 @@ export async function benchVerify(opts: { objects?: number; objectBytes?: number
     for (let round = 0; round < 3; round++) {
       shaMs = Math.min(shaMs, plain());
       const t1 = process.hrtime.bigint();
-      const rep = await verifyVault({ store, publicKeys, concurrency: opts.concurrency ?? 8 });
+      const rep = await verifyVault({ store, publicKeys, concurrency: opts.concurrency ?? 4 });
       verifyMs = Math.min(verifyMs, Number(process.hrtime.bigint() - t1) / 1e6);
       if (rep.problems !== 0 || rep.objects.valid !== n) throw new Error(`bench-verify: expected ${n} valid objects, got ${rep.objects.valid} (${rep.problems} problems)`);
     }

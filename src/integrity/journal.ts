@@ -1,4 +1,4 @@
-import { appendFile, mkdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, open, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AuditlakeError } from '../core/errors.js';
 import type { DeletionReason } from './types.js';
@@ -28,14 +28,33 @@ export const LOCK_DIR = 'digest.lock';
 
 export async function appendJournal(dir: string, entry: JournalEntry): Promise<void> {
   await mkdir(dir, { recursive: true });
+  const path = join(dir, JOURNAL_FILE);
   try {
-    await appendFile(join(dir, JOURNAL_FILE), JSON.stringify(entry) + '\n', { flush: true });
+    // A crash mid-append leaves a line without its newline; start on a fresh line so this entry is not glued to it.
+    const fh = await open(path, 'a+');
+    try {
+      const { size } = await fh.stat();
+      let prefix = '';
+      if (size > 0) {
+        const last = Buffer.alloc(1);
+        await fh.read(last, 0, 1, size - 1);
+        if (last[0] !== 0x0a) prefix = '\n';
+      }
+      await fh.appendFile(prefix + JSON.stringify(entry) + '\n');
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
   } catch (err) {
-    throw new AuditlakeError('E_IO', `digest journal: cannot append to ${join(dir, JOURNAL_FILE)}`, { cause: err });
+    throw new AuditlakeError('E_IO', `digest journal: cannot append to ${path}`, { cause: err });
   }
 }
 
-/** Reads a journal file; a torn last line (crash mid-append) is ignored, any other bad line is an error. */
+/**
+ * Reads a journal file. A line that does not parse can only be the torn tail of a crashed append (appendJournal
+ * writes whole lines): it is skipped with a warning naming file and line. The object it named then shows as
+ * "inserted" in verify, so nothing is hidden.
+ */
 export async function readJournalFile(path: string): Promise<JournalEntry[]> {
   let text: string;
   try {
@@ -44,15 +63,13 @@ export async function readJournalFile(path: string): Promise<JournalEntry[]> {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw new AuditlakeError('E_IO', `digest journal: cannot read ${path}`, { cause: err });
   }
-  const lines = text.split('\n');
   const out: JournalEntry[] = [];
-  lines.forEach((line, i) => {
+  text.split('\n').forEach((line, i) => {
     if (line.trim() === '') return;
     try {
       out.push(JSON.parse(line) as JournalEntry);
-    } catch (err) {
-      const last = i === lines.length - 1 || (i === lines.length - 2 && lines[lines.length - 1] === '');
-      if (!last || text.endsWith('\n')) throw new AuditlakeError('E_PARSE', `digest journal: ${path} line ${i + 1} is not JSON`, { cause: err });
+    } catch {
+      process.stderr.write(`auditlake: digest journal: ${path} line ${i + 1} is a torn write (crash during append), skipped\n`);
     }
   });
   return out;

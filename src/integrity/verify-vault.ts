@@ -22,7 +22,7 @@ export interface VerifyVaultOptions {
   /** Only check objects listed in digests whose period overlaps [from, to] (UTC ms), and objects modified then. */
   from?: number;
   to?: number;
-  /** Parallel reads while hashing (default 8). */
+  /** Parallel reads while hashing (default 4). */
   concurrency?: number;
 }
 
@@ -46,7 +46,8 @@ export async function verifyVault(opts: VerifyVaultOptions): Promise<VerifyVault
   const { store } = opts;
   const from = opts.from ?? Number.NEGATIVE_INFINITY;
   const to = opts.to ?? Number.POSITIVE_INFINITY;
-  const inRange = (startMs: number, endMs: number) => endMs >= from && startMs <= to;
+  // A digest period [start, end) overlaps the requested [from, to] when it ends after `from` and starts by `to`.
+  const inRange = (startMs: number, endMs: number) => endMs > from && startMs <= to;
 
   // One listing: digest keys grouped per chain, everything else is a vault object.
   const chains = new Map<string, string[]>();
@@ -104,7 +105,7 @@ export async function verifyVault(opts: VerifyVaultOptions): Promise<VerifyVault
   // Hash every present object that is covered, pending, or a candidate for inserted/moved.
   const uncovered = [...objects.values()].filter((o) => !covered.has(o.key) && (pendingObjects.has(o.key) || inRange(o.lastModified.getTime(), o.lastModified.getTime())));
   const toHash = [...[...covered.keys()].filter((k) => objects.has(k)), ...uncovered.map((o) => o.key)];
-  const { hashes, stats } = await hashObjects(store, toHash, opts.concurrency ?? 8);
+  const { hashes, stats } = await hashObjects(store, toHash, opts.concurrency ?? 4);
 
   const uncoveredBySha = new Map<string, string[]>();
   for (const o of uncovered) {

@@ -97,3 +97,33 @@ test('a store that fails mid-object aborts the batch: nothing of it is committed
   assert.equal(Number(r.rows[0][0]), 4396);
   assert.equal(Number(r.rows[0][1]), 4396);
 });
+
+test('a changed object (same key, new etag) is read again; its events are not doubled', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'auditlake-ingest-unit-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const home = resolveHome(dir);
+  const { gunzipSync, gzipSync } = await import('node:zlib');
+  const name = Object.keys(FIXTURE_COUNTS)[0]; // connection log, 51 records
+  const key = `${FIXTURE_KEY_DIR}/${name}`;
+  const text = gunzipSync(await readFile(join(FIXTURE_DIR, name))).toString('utf8').split('\n');
+  const store = createMemoryStore();
+  await store.put(key, gzipSync(text.slice(0, 30).join('\n') + '\n'));
+  let lake = await openLake({ root: home.lake, tmpDir: home.tmp });
+  const first = await ingest({ store, lake, home });
+  await lake.close();
+  assert.equal(first.objects.ingested, 1);
+  const partial = first.events;
+  assert.ok(partial > 10 && partial < 51, `partial file: ${partial} events`);
+
+  // Redshift re-delivers the full object under the same key.
+  await store.delete(key);
+  await store.put(key, await readFile(join(FIXTURE_DIR, name)));
+  lake = await openLake({ root: home.lake, tmpDir: home.tmp });
+  t.after(() => lake.close());
+  const second = await ingest({ store, lake, home });
+  assert.equal(second.objects.ingested, 1);
+  assert.equal(second.events, 51);
+  const r = await lake.query('select count(*), count(distinct event_id) from events');
+  assert.equal(Number(r.rows[0][0]), 51);
+  assert.equal(Number(r.rows[0][1]), 51);
+});

@@ -110,15 +110,27 @@ export async function ingest(opts: IngestOptions): Promise<IngestSummary> {
   let refs: SourceObjectRef[] = [];
   let batchBytes = 0;
   let batchStart = 0;
+  /**
+   * Commits run in the background, at most one at a time: while DuckDB turns batch N into Parquet
+   * and publishes it, the main thread already decodes batch N+1 (each batch commits atomically on
+   * its own, so overlapping them changes nothing about crash safety).
+   */
+  let committing: Promise<void> | undefined;
   const commit = async () => {
+    if (committing) await committing;
+    committing = undefined;
     if (!batch) return;
-    const stats = await batch.commit(refs);
-    summary.eventsWritten += stats.events;
-    summary.objects.ingested += refs.length;
-    summary.batches++;
+    const b = batch;
+    const done = refs;
     batch = undefined;
     refs = [];
     batchBytes = 0;
+    committing = b.commit(done).then((stats) => {
+      summary.eventsWritten += stats.events;
+      summary.objects.ingested += done.length;
+      summary.batches++;
+    });
+    committing.catch(() => undefined); // awaited by the next commit or at the end
   };
   try {
     for (fill(); queue.length > 0; fill()) {
@@ -137,9 +149,11 @@ export async function ingest(opts: IngestOptions): Promise<IngestSummary> {
       if (refs.length >= limits.maxObjects || batchBytes >= limits.maxBytes || Date.now() - batchStart >= limits.maxMs) await commit();
     }
     await commit();
+    await committing;
   } catch (err) {
     for (const s of queue.splice(0)) await s.then((o) => o.cancel(), () => undefined);
     if (batch) await batch.abort().catch(() => undefined);
+    await committing?.catch(() => undefined);
     throw err;
   } finally {
     await pool?.close();

@@ -2,7 +2,8 @@ import type { CheckStatus, FrameworkCheck, FrameworkId, ReportData } from './typ
 
 /** What the vault can tell about integrity and retention (absent when no vault is configured). */
 export interface VaultStatus {
-  verify?: { ok: boolean; summary: string };
+  /** `verified` = objects covered by a signed digest and re-hashed; objects only in the journal do not count. */
+  verify?: { ok: boolean; verified: number; summary: string };
   retention?: { minDays: number | null; queryableDays: number | null; summary: string };
 }
 
@@ -31,10 +32,12 @@ const auditActive: Rule['check'] = (f) => {
     : { status: 'fail', evidence: `${gaps} source-day(s) without any audit record (see Coverage gaps).` };
 };
 
-const integrity: Rule['check'] = (f) =>
-  f.vault.verify
-    ? { status: f.vault.verify.ok ? 'pass' : 'fail', evidence: f.vault.verify.summary }
-    : { status: 'not-evidenced', evidence: 'No vault digest chain configured; run `auditlake verify` on a vault to evidence integrity.' };
+const integrity: Rule['check'] = (f) => {
+  const v = f.vault.verify;
+  if (!v) return { status: 'not-evidenced', evidence: 'No vault digest chain configured; keep evidence in the vault (auditlake keys create, then ingest) to evidence integrity.' };
+  if (!v.ok) return { status: 'fail', evidence: v.summary };
+  return v.verified > 0 ? { status: 'pass', evidence: v.summary } : { status: 'not-evidenced', evidence: `${v.summary} No object is covered by a signed digest yet.` };
+};
 
 const retention = (minDays: number, queryable: number | null, label: string): Rule['check'] => (f) => {
   const r = f.vault.retention;

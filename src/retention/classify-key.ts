@@ -13,12 +13,12 @@ export interface VaultKeyInfo {
   cluster: string;
 }
 
-const PATH = /^(?:.*\/)?AWSLogs\/(?:o-[a-z0-9]+\/)?([^/]+)\/([^/]+)\/([^/]+)\/(\d{4})\/(\d{2})\/(\d{2})\/([^/]+)$/;
+const PATH = /^AWSLogs\/(?:o-[a-z0-9]+\/)?([^/]+)\/([^/]+)\/([^/]+)\/(\d{4})\/(\d{2})\/(\d{2})\/([^/]+)$/;
 const REDSHIFT = /_redshift_[a-z0-9-]+_(.+)_(connectionlog|userlog|useractivitylog)_\d{4}-\d{2}-\d{2}T/;
 const TYPE: Record<string, LogType> = { connectionlog: 'connection', userlog: 'user', useractivitylog: 'activity' };
 
 /**
- * Reads account/service/date/log type from a vault key `AWSLogs/<acct>/<service>/<region>/YYYY/MM/DD/<file>[.suffix]`;
+ * Reads account/service/date/log type from a vault key (store root) `AWSLogs/<acct>/<service>/<region>/YYYY/MM/DD/<file>[.suffix]`;
  * null for keys outside that layout (they are never deleted by retention).
  */
 export function classifyVaultKey(key: string): VaultKeyInfo | null {

@@ -59,6 +59,7 @@ test('classifies vault keys: Redshift log types and cluster, CloudTrail, mixed f
   assert.equal(classifyVaultKey('AWSLogs/1/cloudtrail/us-east-1/2026/01/02/1_CloudTrail_us-east-1_20260102T1000Z_x.json.gz.alv')!.logType, 'api');
   assert.equal(classifyVaultKey('AWSLogs/1/postgres/eu-west-1/2026/01/02/postgresql.log.2026-01-02-10.gz.alv')!.logType, null);
   assert.equal(classifyVaultKey('reencrypt-staging/x'), null);
+  assert.equal(classifyVaultKey('reencrypt-staging/AWSLogs/1/redshift/us-east-1/2026/01/02/x.alv'), null, 'staging copies are never retention candidates');
 });
 
 test('plan: ages by whole days, holds by cluster/prefix/account keep objects, digests never touched', async () => {

@@ -6,7 +6,8 @@ import { createGunzip, createGzip } from 'node:zlib';
  * (a failed frame, a corrupt gzip member) reaches the consumer instead of leaving it waiting forever.
  */
 export function gzipIterable(src: AsyncIterable<Buffer>, level: number): Readable {
-  const z = createGzip({ level, chunkSize: 1 << 20 }); // 1 MiB: one frame per output chunk, fewer copies
+  // Default 16 KiB output chunks: measured 2-3× faster here than 1 MiB ones (frames are assembled by the caller).
+  const z = createGzip({ level });
   pipeline(Readable.from(src), z, (err) => { if (err) z.destroy(err); });
   return z;
 }

@@ -104,7 +104,7 @@ test('fleet watch with collection: events reach the lake; silence past the thres
   const lake = await openHomeLakeForCollect(home);
   try {
     const fleetFile = join(work, 'fleet.yaml');
-    writeFileSync(fleetFile, `webhook: http://127.0.0.1:${(server.address() as { port: number }).port}/\ndriftCheckSeconds: 3600\ndatabases:\n  - name: pg1\n    url: postgres://postgres@127.0.0.1:${db.port}/postgres?host=${db.dir}\n    log: ${db.logDir}/postgresql*.csv\n    silenceMinutes: 0.02\n`);
+    writeFileSync(fleetFile, `webhook: http://127.0.0.1:${(server.address() as { port: number }).port}/\ndriftCheckSeconds: 3600\ndatabases:\n  - name: pg1\n    url: postgres://postgres@127.0.0.1:${db.port}/postgres?host=${db.dir}\n    log: ${db.logDir}/postgresql*.csv\n    silenceMinutes: 0.05\n`);
     const lines: string[] = [];
     const w = createWatcher({ home, lake, loadConfig: () => loadFleetConfig(fleetFile), write: (s) => lines.push(s) });
     let out = await w.cycle();
@@ -119,8 +119,8 @@ test('fleet watch with collection: events reach the lake; silence past the thres
     }
     assert.equal(Number((await lake.query("SELECT count(*) FROM activity WHERE statement LIKE '%fleet-collected%'")).rows[0][0]), 1);
     assert.equal(hooks.length, 0);
-    // nothing happens for longer than the threshold (1.2 s): one silence alert, not one per cycle
-    await new Promise((r) => setTimeout(r, 1500));
+    // nothing happens for longer than the threshold (3 s): one silence alert, not one per cycle
+    await new Promise((r) => setTimeout(r, 3500));
     out = await w.cycle();
     assert.deepEqual(out.map((o) => o.event), ['silence']);
     assert.deepEqual(hooks.map((h) => `${h.type}:${h.database}`), ['silence:pg1']);

@@ -213,3 +213,20 @@ test('objects recorded but not yet digested verify as pending; modified pending 
     assert.deepEqual(kinds(r, key), ['modified']);
   });
 });
+
+test('--from/--to: only digests and objects of the range are checked', async () => {
+  await withVault(async (v) => {
+    const early = v.byHour[0][0];
+    const late = v.byHour[6][0];
+    for (const k of [early, late]) {
+      const buf = await readFile(pathOf(v, k));
+      buf[0] ^= 1;
+      await writeFile(pathOf(v, k), buf);
+    }
+    const r = await verifyVault({ store: v.store, publicKeys: v.publicKeys, from: T0 + 5 * HOUR, to: T0 + 8 * HOUR });
+    assert.deepEqual(kinds(r, late), ['modified']);
+    assert.deepEqual(kinds(r, early), []);
+    assert.deepEqual(r.digests, { valid: 3, total: 3 });
+    assert.deepEqual(r.found, { from: '2026-11-01T05:00:00Z', to: '2026-11-01T08:00:00Z' });
+  });
+});

@@ -33,6 +33,8 @@ test('crash between lake commit and ack: the intent is found committed and ackno
     await c.tick(true);
     const delivered = c.stats().delivered;
     assert.ok(delivered > 50);
+    // a second collector on the same buffer is refused while the first one lives
+    await assert.rejects(createCollector(cfg, home, lake), /already being collected by process/);
     await c.stop();
     await lake.close();
     // simulate the crash window: the lake has the batch, but ack.json still says 0 and the intent is on disk

@@ -106,6 +106,10 @@ test(`collector killed with SIGKILL ${KILLS} times during a live MariaDB workloa
       assert.ok(rotatedFiles >= 2, `expected rotations during the test, saw ${rotatedFiles}`);
       assert.deepEqual(missing.slice(0, 5), [], `${missing.length} of ${total} records lost`);
       assert.deepEqual(extra.slice(0, 5), [], `${extra.length} records duplicated`);
+      // nothing was half-read: a partial line taken as a record would have landed in the quarantine
+      let quarantined = '';
+      try { quarantined = readFileSync(join(homeDir, 'quarantine', 'collect-maria.jsonl'), 'utf8'); } catch { /* none: good */ }
+      assert.equal(quarantined, '');
       process.stderr.write(`kill-9 test: ${total} events, ${statements} statements, ${rotatedFiles} rotations, ${KILLS} kills, ${recovered.length} recoveries\n`);
     } finally {
       await lake.close();

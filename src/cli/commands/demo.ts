@@ -21,7 +21,7 @@ Everything goes under the home directory (--home or AUDITLAKE_HOME, default ./.a
   <home>/lake         the Parquet lake the answers come from
 
 Examples:
-  auditlake demo                        about 20–40 s on 2 cores
+  auditlake demo                        under a minute on 2 cores
   auditlake --home /tmp/al demo         somewhere else
   auditlake demo --accounts 1 --days 2  a quick look (a few seconds)
   auditlake --home /tmp/al query "select count(*) from events"   then explore`)

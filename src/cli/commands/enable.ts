@@ -8,7 +8,7 @@ export function register(program: Command): void {
   program
     .command('enable')
     .description('Switch on database auditing (pgaudit / server_audit) and verify it by effect with a canary statement')
-    .argument('<target>', 'postgres://user:pass@host:port/db or mariadb://user:pass@host:port/ (password also via PGPASSWORD / MARIADB_PASSWORD)')
+    .argument('<target>', 'postgres://user@host:port/db, mariadb://user@host:port/ (password via PGPASSWORD / MARIADB_PASSWORD), rds://<instance>?region=…, redshift://<cluster>?region=…&bucket=…')
     .option('--dry-run', 'print the plan, change nothing')
     .option('--pgaudit-log <classes>', 'pgaudit.log classes', DEFAULT_PGAUDIT_LOG)
     .option('--log-format <fmt>', 'postgres log destination the collector reads: csvlog or jsonlog', 'csvlog')
@@ -20,6 +20,8 @@ Examples:
   auditlake enable postgres://postgres@127.0.0.1:5432/postgres --dry-run
   auditlake enable postgres://postgres@db1:5432/postgres --pgaudit-log ddl,role,write
   auditlake enable mariadb://root@127.0.0.1:3306/ --audit-file /var/log/mysql/server_audit.log
+  auditlake enable rds://billing-db?region=eu-west-1 --dry-run          (parameter/option group via the AWS SDK)
+  auditlake enable redshift://analytics?region=eu-west-1&bucket=my-audit-bucket
 
 Exit codes: 0 enabled and verified; 7 needs a restart (pgaudit not preloaded: the exact change is printed);
 1 settings applied but the canary never reached the audit log; 8 database error.`)
@@ -32,9 +34,30 @@ Exit codes: 0 enabled and verified; 7 needs a restart (pgaudit not preloaded: th
         res = await enablePostgres(url, { dryRun: opts.dryRun, pgauditLog: opts.pgauditLog, logFormat: opts.logFormat, keepErrorStatements: opts.keepErrorStatements, verifyTimeoutMs });
       } else if (/^(mariadb|mysql):\/\//.test(url)) {
         res = await enableMariaDb(url, { dryRun: opts.dryRun, auditFile: opts.auditFile, verifyTimeoutMs });
-      } else throw new AuditlakeError('E_USAGE', 'enable: target must start with postgres:// or mariadb://');
+      } else if (/^(rds|redshift):\/\//.test(url)) {
+        process.stdout.write((await enableAws(url, !!opts.dryRun, opts.pgauditLog)) + '\n');
+        return;
+      } else throw new AuditlakeError('E_USAGE', 'enable: target must start with postgres://, mariadb://, rds:// or redshift://');
       process.stdout.write(formatEnableResult(res) + '\n');
     });
+}
+
+/**
+ * `rds://<instance>?region=…` (parameter/option group, CloudWatch export) or
+ * `redshift://<cluster>?region=…[&bucket=…&prefix=…]` (EnableLogging, enable_user_activity_logging), via the SDK.
+ */
+async function enableAws(target: string, dryRun: boolean, pgauditLog: string): Promise<string> {
+  const u = new URL(target);
+  const id = u.hostname;
+  const region = u.searchParams.get('region') ?? process.env.AWS_REGION;
+  if (!id || !region) throw new AuditlakeError('E_USAGE', `enable: ${target} needs an identifier and ?region=… (or AWS_REGION)`);
+  const { formatAwsResult } = await import('../../aws/aws-change.js');
+  if (u.protocol === 'rds:') {
+    const [{ RDSClient }, { enableRdsAuditing }] = await Promise.all([import('@aws-sdk/client-rds'), import('../../aws/rds-audit.js')]);
+    return formatAwsResult(await enableRdsAuditing(new RDSClient({ region }), id, { dryRun, pgauditLog }));
+  }
+  const [{ RedshiftClient }, { enableRedshiftAuditing }] = await Promise.all([import('@aws-sdk/client-redshift'), import('../../aws/redshift-audit.js')]);
+  return formatAwsResult(await enableRedshiftAuditing(new RedshiftClient({ region }), id, { dryRun, bucket: u.searchParams.get('bucket') ?? undefined, prefix: u.searchParams.get('prefix') ?? undefined }));
 }
 
 /** Lets scripts keep the password out of argv (and so out of `ps`): PGPASSWORD / MARIADB_PASSWORD. */

@@ -1,5 +1,7 @@
+import { stat } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { AuditlakeError } from '../../core/errors.js';
+import { AuditlakeError, errorMessage } from '../../core/errors.js';
 import { resolveHome, type HomeLayout } from '../../core/home.js';
 import { ingest } from '../../pipeline/ingest.js';
 import { createProgressReporter } from '../../pipeline/progress-reporter.js';
@@ -75,6 +77,12 @@ Examples:
       const batchMb = positiveInt('--batch-mb', flags.batchMb);
       const home = resolveHome(homeFlag(cmd));
       const store = openStore(location);
+      if (store.url.startsWith('file:')) {
+        // A typo must not look like "nothing new to ingest".
+        const dir = fileURLToPath(store.url);
+        const st = await stat(dir).catch(() => null);
+        if (!st?.isDirectory()) throw new AuditlakeError('E_NOT_FOUND', `ingest: ${dir} ${st ? 'is not a directory' : 'does not exist'}`);
+      }
       const vault = await openHomeVault(home, { mode: flags.vault as 'auto' | 'on' | 'off' });
       const lake = await openHomeLake(home);
       const reporter = flags.progress ? createProgressReporter() : undefined;
@@ -90,11 +98,17 @@ Examples:
           batch: { ...(maxObjects ? { maxObjects } : {}), ...(batchMb ? { maxBytes: batchMb * 1e6 } : {}) },
         });
         reporter?.stop();
+        process.stdout.write(flags.format === 'json' ? `${JSON.stringify(summary, null, 2)}\n` : `${formatSummary(summary, { verbose: flags.verbose })}\n`);
         if (flags.compact && summary.objects.ingested > 0) {
           const maybe = (lake as Lake & { maybeCompact?: () => Promise<unknown> }).maybeCompact;
-          if (maybe) await maybe.call(lake);
+          // The events are committed already; merging small files is housekeeping that the next run
+          // retries, so a failure here is a warning, not a failed ingest.
+          if (maybe) {
+            await maybe.call(lake).catch((err: unknown) => {
+              process.stderr.write(`auditlake: warning: ingest is complete, but merging small Parquet files failed (retried after the next ingest): ${errorMessage(err)}\n`);
+            });
+          }
         }
-        process.stdout.write(flags.format === 'json' ? `${JSON.stringify(summary, null, 2)}\n` : `${formatSummary(summary, { verbose: flags.verbose })}\n`);
       } finally {
         reporter?.stop();
         await lake.close();

@@ -6,6 +6,7 @@ import { buildReport, DEFAULT_REPORT_OPTIONS } from '../../report/build-report.j
 import type { FrameworkId, ReportOptions } from '../../report/types.js';
 import { writeReport } from '../../report/write-report.js';
 import { openHomeLake } from '../open-home-lake.js';
+import { homeVaultStatus } from '../vault-status.js';
 import { homeFlag } from '../main.js';
 
 const FRAMEWORKS: FrameworkId[] = ['pci-dss', 'soc2', 'hipaa', 'gxp', 'none'];
@@ -34,6 +35,7 @@ export function register(program: Command): void {
     .option('--max-rows <n>', 'rows per table shown in HTML/PDF (CSV and JSON keep all)', '100')
     .option('--no-pdf', 'skip the PDF (no Chromium needed)')
     .option('--bundle', 'add a signed evidence bundle: manifest.json, SHA256SUMS, manifest.json.sig, report-signing.pub.pem')
+    .option('--no-verify', 'skip verifying the vault digest chain (its integrity check then reads not-evidenced)')
     .addHelpText('after', `
 Examples:
   auditlake report --month 2026-10 --out ./report-2026-10
@@ -42,7 +44,7 @@ Examples:
 Check a bundle (what an auditor runs):
   cd ./report-2026-10 && sha256sum -c SHA256SUMS && \\
   openssl pkeyutl -verify -pubin -inkey report-signing.pub.pem -rawin -in manifest.json -sigfile manifest.json.sig`)
-    .action(async (opts: { month: string; account?: string; framework: string; out: string; businessHours: string; timezone: string; adminUsers: string; maxRows: string; pdf: boolean; bundle?: boolean }, cmd: Command) => {
+    .action(async (opts: { month: string; account?: string; framework: string; out: string; businessHours: string; timezone: string; adminUsers: string; maxRows: string; pdf: boolean; bundle?: boolean; verify: boolean }, cmd: Command) => {
       if (!FRAMEWORKS.includes(opts.framework as FrameworkId)) throw new AuditlakeError('E_USAGE', `report: --framework "${opts.framework}" is not one of ${FRAMEWORKS.join(', ')}`);
       const maxRows = Number(opts.maxRows);
       if (!Number.isInteger(maxRows) || maxRows < 1) throw new AuditlakeError('E_USAGE', `report: --max-rows "${opts.maxRows}" is not a positive integer`);
@@ -55,8 +57,9 @@ Check a bundle (what an auditor runs):
       const started = Date.now();
       const lake = await openHomeLake(home);
       try {
+        const vault = await homeVaultStatus(home, { verify: opts.verify, onStep: (s) => process.stderr.write(`report: ${s}…\n`) });
         process.stderr.write(`report: querying the lake for ${opts.month}…\n`);
-        const data = await buildReport((sql) => lake.query(sql), options);
+        const data = await buildReport((sql) => lake.query(sql), options, vault);
         const outDir = resolve(opts.out);
         const { files } = await writeReport(data, { outDir, pdf: opts.pdf, bundle: !!opts.bundle, keysDir: home.keys, maxRows, onStep: (s) => process.stderr.write(`report: writing ${s}\n`) });
         const t = data.totals;

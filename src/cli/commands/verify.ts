@@ -31,9 +31,9 @@ export function register(program: Command): void {
     .option('--from <time>', 'only digests/objects from this UTC time (ISO, e.g. 2026-11-01 or 2026-11-01T13:00:00Z)')
     .option('--to <time>', 'only digests/objects up to this UTC time')
     .option('--public-key <file>', `PEM file with the digest public key(s) (default: <home>/keys/${PUBLIC_KEY_FILE})`)
-    .option('--store <location>', 'the vault store (directory or s3://bucket/prefix); default <home>/vault')
+    .option('--store <location>', 'another vault store (directory or s3://bucket/prefix; then <home>/state is not used); default <home>/vault')
     .option('--no-state', 'ignore the recorder state under <home>/state (verify as an auditor holding only the store and public key)')
-    .option('--concurrency <n>', 'parallel object reads while hashing', '8')
+    .option('--concurrency <n>', 'parallel object reads while hashing', '4')
     .option('--verbose', 'also print valid digests and objects')
     .option('--json', 'print the full report as JSON')
     .option('--export-public-key', 'print the digest public key (PEM) for auditors and exit')
@@ -70,7 +70,8 @@ Output lines are "<Digest file|Vault object>\\t<key>\\t<status>", then a summary
       const report = await verifyVault({
         store,
         publicKeys,
-        ...(opts.state ? { stateDir: home.state } : {}),
+        // The home's recorder state describes the home's vault only: not used for another --store.
+        ...(opts.state && !opts.store ? { stateDir: home.state } : {}),
         ...(opts.from ? { from: parseTime(opts.from, 'verify: --from') } : {}),
         ...(opts.to ? { to: parseTime(opts.to, 'verify: --to') } : {}),
         concurrency,

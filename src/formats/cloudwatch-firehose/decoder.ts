@@ -4,7 +4,7 @@ import { errorMessage } from '../../core/errors.js';
 import { redactSecrets } from '../../transforms/redact/redact-secrets.js';
 import type { DecodeResult, ObjectDecoder } from '../types.js';
 import { mapPgRecord } from '../pgaudit/map-pg-record.js';
-import { pgRecordFromRdsStderr } from '../pgaudit/pg-stderr-record.js';
+import { pgRecordFromStderr } from '../pgaudit/pg-stderr-record.js';
 import { mapServerAuditLine } from '../server-audit/map-line.js';
 import { parseServerAuditLine } from '../server-audit/parse-line.js';
 import { createJsonObjectSplitter } from './split-json-objects.js';
@@ -71,7 +71,7 @@ export function createFirehoseDecoder(ctx: { account: string; region: string; so
           const ev =
             g.type === 'audit'
               ? mapServerAuditLine(parseServerAuditLine(le.message), le.message, lctx, { offset: 0, line: n })
-              : mapPgRecord(pgRecordFromRdsStderr(le.message), le.message, lctx, { offset: 0, line: n });
+              : mapPgRecord(pgRecordFromStderr(le.message), le.message, lctx, { offset: 0, line: n });
           if (ev) {
             ev.eventId = eventIdFor(['cloudwatch-firehose', msg.logGroup, msg.logStream, String(le.id)]);
             ev.service = 'rds';

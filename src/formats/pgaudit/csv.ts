@@ -3,30 +3,44 @@
  * newline; `""` inside quotes is one quote; quoted fields may span lines. Empty unquoted field = NULL (we return '').
  */
 
-/** Parses one CSV row (the whole text is one record; newlines inside quotes are kept). */
+/**
+ * Parses one CSV row (the whole text is one record; newlines inside quotes are kept; a trailing record terminator
+ * is ignored). Scans with indexOf/slice rather than per character: this runs on every record the collector reads.
+ */
 export function parseCsvRow(text: string): string[] {
   const out: string[] = [];
-  let field = '';
-  let inQuote = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inQuote) {
-      if (c === 0x22) {
-        if (text.charCodeAt(i + 1) === 0x22) {
-          field += '"';
-          i++;
-        } else inQuote = false;
-      } else field += text[i];
-      continue;
+  let end = text.length;
+  if (text.charCodeAt(end - 1) === 0x0a) end--;
+  if (text.charCodeAt(end - 1) === 0x0d) end--;
+  let i = 0;
+  for (;;) {
+    let val = '';
+    if (text.charCodeAt(i) === 0x22) {
+      let j = i + 1;
+      for (;;) {
+        const q = text.indexOf('"', j);
+        if (q < 0 || q >= end) {
+          // unterminated quote: take the rest (a truncated record still yields its fields)
+          val += text.slice(j, end);
+          i = end;
+          break;
+        }
+        if (text.charCodeAt(q + 1) === 0x22) {
+          val += text.slice(j, q + 1);
+          j = q + 2;
+          continue;
+        }
+        val += text.slice(j, q);
+        i = q + 1;
+        break;
+      }
     }
-    if (c === 0x22) inQuote = true;
-    else if (c === 0x2c) {
-      out.push(field);
-      field = '';
-    } else if (c === 0x0a && i === text.length - 1) break; // trailing record terminator
-    else if (c === 0x0d && i >= text.length - 2) continue;
-    else field += text[i];
+    const c = text.indexOf(',', i);
+    if (c < 0 || c >= end) {
+      out.push(val + text.slice(i, end));
+      return out;
+    }
+    out.push(val + text.slice(i, c));
+    i = c + 1;
   }
-  out.push(field);
-  return out;
 }

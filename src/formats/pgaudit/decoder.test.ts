@@ -118,3 +118,18 @@ test('a broken record is reported with its line and the records around it are ke
   assert.deepEqual(r.map((x) => x.kind), ['event', 'malformed']);
   assert.equal(r[1].kind === 'malformed' && r[1].line, 2);
 });
+
+test('stderr format (Debian prefix): TAB continuation lines form one record; same audit events as csvlog', () => {
+  const csv = events(decodeFile('csvlog', 'postgresql.csv')).filter((e) => e.logType !== 'connection' || e.action !== 'authentication failure');
+  const err = events(decodeFile('stderr', 'postgresql.stderr.log', 13));
+  // stderr has no SQLSTATE column and no command tag: failed logins are recognised by their text, the failing
+  // DELETE's command is unknown; the rest matches the csvlog decode of the same workload
+  const key = (e: AuditEvent) => `${e.logType}|${e.action}|${e.user}|${e.success}|${e.object ?? ''}|${e.statement ?? ''}`;
+  const fails = err.filter((e) => e.action === 'authentication failure');
+  assert.deepEqual(fails.map((e) => `${e.user}|${e.errorCode}`), ['app_user|28P01', 'no_such_user|28P01']);
+  const multi = err.find((e) => e.statement?.startsWith('SELECT id,'));
+  assert.equal(multi?.statement, "SELECT id,\n       name\n  FROM public.accounts\n WHERE name = 'O''Brien, Zoë';");
+  const audit = (l: AuditEvent[]) => l.filter((e) => e.details.auditType).map(key);
+  assert.deepEqual(audit(err), audit(csv));
+  assert.equal(err.filter((e) => e.action === 'authenticated').length, csv.filter((e) => e.action === 'authenticated').length);
+});

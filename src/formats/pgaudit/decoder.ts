@@ -5,9 +5,11 @@ import { redactSecrets } from '../../transforms/redact/redact-secrets.js';
 import type { LiveLogContext } from './context.js';
 import { mapPgRecord } from './map-pg-record.js';
 import { pgRecordFromCsv, pgRecordFromJson } from './pg-log-record.js';
+import { pgRecordFromStderr } from './pg-stderr-record.js';
 import { createRecordSplitter, type RawRecord } from './split-records.js';
 
-export type PgLogDestination = 'csvlog' | 'jsonlog';
+/** `stderr`: RDS's `%t:%r:%u@%d:[%p]:` prefix or Debian's `%m [%p] %q%u@%d ` (RDS's default log files). */
+export type PgLogDestination = 'csvlog' | 'jsonlog' | 'stderr';
 
 /**
  * Decodes one whole record (csvlog row or jsonlog line) into a DecodeResult, or null when the record is not
@@ -17,7 +19,7 @@ export function decodePgRecord(dest: PgLogDestination, rec: RawRecord, ctx: Live
   const text = rec.bytes.toString('utf8');
   if (text.trim() === '') return null;
   try {
-    const pg = dest === 'csvlog' ? pgRecordFromCsv(text) : pgRecordFromJson(text);
+    const pg = dest === 'csvlog' ? pgRecordFromCsv(text) : dest === 'jsonlog' ? pgRecordFromJson(text) : pgRecordFromStderr(text);
     const ev = mapPgRecord(pg, text, ctx, { offset: rec.start, line: rec.line });
     return ev ? { kind: 'event', event: ev } : null;
   } catch (err) {
@@ -31,7 +33,7 @@ export function decodePgRecord(dest: PgLogDestination, rec: RawRecord, ctx: Live
  */
 export function createPgLogDecoder(dest: PgLogDestination, ctx: Omit<LiveLogContext, 'fileId'> & { fileId?: string }): ObjectDecoder {
   const full: LiveLogContext = { ...ctx, fileId: ctx.fileId ?? basename(ctx.sourceObject) };
-  const splitter = createRecordSplitter(dest === 'csvlog' ? 'csv' : 'line');
+  const splitter = createRecordSplitter(dest === 'csvlog' ? 'csv' : dest === 'jsonlog' ? 'line' : 'stderr');
   const run = (recs: RawRecord[]): DecodeResult[] => recs.map((r) => decodePgRecord(dest, r, full)).filter((r): r is DecodeResult => r !== null);
   return { push: (chunk) => run(splitter.push(chunk)), end: () => run(splitter.flush()) };
 }

@@ -47,7 +47,8 @@ export function mapPgRecord(rec: PgLogRecord, raw: string, ctx: LiveLogContext, 
     const a = parsePgAuditMessage(msg);
     const statement = a.statement.startsWith('<') && a.statement.endsWith('>') ? null : redactSecrets(a.statement);
     const isRole = a.klass === 'ROLE';
-    const verb = statement ? classifySql(statement) : null;
+    // the command comes with the record; the SQL is only classified where the affected user must be read off it
+    const verb = statement && (isRole || !a.command) ? classifySql(statement) : null;
     const ev = base(isRole ? 'user' : 'activity', a.command || verb?.action || 'UNKNOWN');
     if (isRole && verb?.isUserChange) ev.action = verb.action;
     ev.statement = statement;
@@ -118,5 +119,7 @@ export function mapPgRecord(rec: PgLogRecord, raw: string, ctx: LiveLogContext, 
 }
 
 function compact(o: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null && v !== undefined));
+  const out: Record<string, unknown> = {};
+  for (const k in o) if (o[k] !== null && o[k] !== undefined) out[k] = o[k];
+  return out;
 }

@@ -17,6 +17,25 @@ const AUTH_FAILURES: Array<[RegExp, string]> = [
   [/^database ".*" does not exist$/, '3D000'],
 ];
 
+/** Debian's default `log_line_prefix = '%m [%p] %q%u@%d '`: `2026-11-22 23:11:51.464 UTC [15709] postgres@postgres LOG:  …`. */
+const DEBIAN_PREFIX = /^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)? [A-Za-z0-9+-]+) \[(\d+)\] (?:(\S*?)@(\S*?) )?(LOG|ERROR|FATAL|PANIC|WARNING|NOTICE|INFO|DEBUG\d?|DETAIL|HINT|STATEMENT|CONTEXT|QUERY|LOCATION):\s\s([\s\S]*)$/;
+
+/**
+ * One stderr-format record (first line plus its TAB-continued lines), RDS prefix or Debian's default prefix.
+ * Continuation lines lose their leading TAB, so a multi-line statement reads as it was sent.
+ */
+export function pgRecordFromStderr(text: string): PgLogRecord {
+  const t = text.replace(/\r?\n$/, '').replace(/\n\t/g, '\n');
+  if (PREFIX.test(t)) return pgRecordFromRdsStderr(t);
+  const m = DEBIAN_PREFIX.exec(t);
+  if (!m) throw new AuditlakeError('E_PARSE', "postgres stderr log: line starts with neither the RDS prefix '%t:%r:%u@%d:[%p]:' nor '%m [%p] %q%u@%d '");
+  const [, time, pid, user, db, severity, message] = m;
+  const rec = pgRecordFromRdsStderr(`${time}::${user ?? ''}@${db ?? ''}:[${pid}]:${severity}:  ${message}`);
+  // this prefix has no client address: a record with a user comes from a client backend
+  rec.backendType = user ? 'client backend' : null;
+  return rec;
+}
+
 export function pgRecordFromRdsStderr(text: string): PgLogRecord {
   const m = PREFIX.exec(text.replace(/\r?\n$/, ''));
   if (!m) throw new AuditlakeError('E_PARSE', "postgres stderr log: line does not start with the RDS prefix '%t:%r:%u@%d:[%p]:SEVERITY:'");

@@ -14,7 +14,7 @@ export interface RawRecord {
   line: number;
 }
 
-export type RecordFraming = 'csv' | 'line';
+export type RecordFraming = 'csv' | 'line' | 'stderr';
 
 export interface RecordSplitter {
   /** Feeds bytes; returns every record completed by them. */
@@ -27,7 +27,8 @@ export interface RecordSplitter {
 
 /**
  * `csv` framing ends a record at a newline outside quotes (csvlog records contain quoted newlines);
- * `line` framing ends it at every newline (jsonlog and server_audit escape their newlines).
+ * `line` framing ends it at every newline (jsonlog and server_audit escape their newlines);
+ * `stderr` framing ends it at a newline not followed by a TAB (PostgreSQL's stderr continuation lines).
  */
 export function createRecordSplitter(framing: RecordFraming, startOffset = 0, startLine = 1): RecordSplitter {
   let carry: Buffer = Buffer.alloc(0);
@@ -51,6 +52,14 @@ export function createRecordSplitter(framing: RecordFraming, startOffset = 0, st
         const c = carry[i];
         if (framing === 'csv' && c === 0x22) inQuote = !inQuote; // `""` toggles twice: net effect correct
         else if (c === 0x0a) {
+          if (framing === 'stderr') {
+            // PostgreSQL's stderr format continues a multi-line message on lines that start with a TAB
+            if (i + 1 >= carry.length) break; // cannot tell yet: wait for the next byte
+            if (carry[i + 1] === 0x09) {
+              linesInRec++;
+              continue;
+            }
+          }
           linesInRec++;
           if (!inQuote) {
             out.push({ bytes: carry.subarray(recStart, i + 1), start: carryStart + recStart, end: carryStart + i + 1, line: carryLine });
@@ -62,7 +71,7 @@ export function createRecordSplitter(framing: RecordFraming, startOffset = 0, st
       }
       carryStart += recStart;
       carry = carry.subarray(recStart);
-      scanned = carry.length;
+      scanned = i - recStart;
       newlinesInCarry = linesInRec;
       return out;
     },

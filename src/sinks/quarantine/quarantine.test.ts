@@ -3,7 +3,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { createQuarantine, QUARANTINE_RAW_LIMIT } from './quarantine.js';
+import { createQuarantine, QUARANTINE_ENTRIES_PER_OBJECT, QUARANTINE_RAW_LIMIT } from './quarantine.js';
 import { quarantineFileName } from './file-name.js';
 import type { QuarantineEntry } from './types.js';
 
@@ -73,4 +73,18 @@ test('secrets never reach the quarantine, even if a decoder let one through', as
   const [e] = await all(q);
   assert.doesNotMatch(JSON.stringify(e), /Hunter2/);
   assert.match(e.raw, /alter user bob password/);
+});
+
+test('an object that is garbage throughout is capped: the first entries, then one line with the rest counted', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'auditlake-q-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const q = createQuarantine(dir);
+  const w = q.open(ref);
+  const n = QUARANTINE_ENTRIES_PER_OBJECT + 2500;
+  for (let i = 1; i <= n; i++) w.add(i, 'not a record', `garbage ${i}`);
+  assert.equal(await w.finish(), n);
+  const got = await all(q);
+  assert.equal(got.length, QUARANTINE_ENTRIES_PER_OBJECT + 1);
+  assert.equal(got[QUARANTINE_ENTRIES_PER_OBJECT - 1].raw, `garbage ${QUARANTINE_ENTRIES_PER_OBJECT}`);
+  assert.match(got[QUARANTINE_ENTRIES_PER_OBJECT].reason, /^2500 more malformed records up to line 12500 not listed/);
 });

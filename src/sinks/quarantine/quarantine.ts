@@ -11,6 +11,8 @@ import type { Quarantine, QuarantineEntry, QuarantineWriter } from './types.js';
 
 /** Longest record text kept per entry; the full record stays in the source object. */
 export const QUARANTINE_RAW_LIMIT = 16 * 1024;
+/** Entries written per source object; the rest are only counted (one summary entry). */
+export const QUARANTINE_ENTRIES_PER_OBJECT = 10_000;
 const TMP_PREFIX = '.tmp-';
 
 /**
@@ -36,40 +38,57 @@ function openWriter(dir: string, ref: SourceObjectRef): QuarantineWriter {
   const tmpPath = join(dir, `${TMP_PREFIX}${randomBytes(6).toString('hex')}-${quarantineFileName(ref)}`);
   let fh: Promise<FileHandle> | undefined;
   let pending: Promise<unknown> = Promise.resolve();
+  let buffered = '';
   let count = 0;
   let failed: unknown;
 
-  function write(text: string) {
+  /** Queues the buffered lines as one append; appends are chained so entries keep their order. */
+  function flush() {
+    if (!buffered) return;
+    const text = buffered;
+    buffered = '';
     fh ??= mkdir(dir, { recursive: true }).then(() => open(tmpPath, 'w'));
     const h = fh;
-    // Appends are chained so entries keep their order; the first failure is reported by finish().
+    // The first failure is reported by finish().
     pending = pending.then(async () => (await h).write(text)).catch((err: unknown) => {
       failed ??= err;
     });
   }
 
+  function entry(line: number, reason: string, raw: string): QuarantineEntry {
+    return {
+      store: ref.store,
+      key: ref.key,
+      etag: ref.etag,
+      line,
+      reason,
+      raw: raw.length > QUARANTINE_RAW_LIMIT ? `${raw.slice(0, QUARANTINE_RAW_LIMIT)}…[truncated ${raw.length - QUARANTINE_RAW_LIMIT} chars]` : raw,
+      at: new Date().toISOString(),
+    };
+  }
+
+  let lastLine = 0;
   return {
     get count() {
       return count;
     },
     add(line, reason, raw) {
       count++;
+      lastLine = line;
+      // A file that is garbage throughout (wrong format under a right name) would otherwise copy
+      // itself into the quarantine: past the cap only the count is kept, written at finish().
+      if (count > QUARANTINE_ENTRIES_PER_OBJECT) return;
       // Decoders redact already; redaction is idempotent, so doing it again here guarantees that no
       // decoder (present or future) can leak a secret into the quarantine.
-      raw = redactSecrets(raw);
-      reason = redactSecrets(reason);
-      const entry: QuarantineEntry = {
-        store: ref.store,
-        key: ref.key,
-        etag: ref.etag,
-        line,
-        reason,
-        raw: raw.length > QUARANTINE_RAW_LIMIT ? `${raw.slice(0, QUARANTINE_RAW_LIMIT)}…[truncated ${raw.length - QUARANTINE_RAW_LIMIT} chars]` : raw,
-        at: new Date().toISOString(),
-      };
-      write(`${JSON.stringify(entry)}\n`);
+      buffered += `${JSON.stringify(entry(line, redactSecrets(reason), redactSecrets(raw)))}\n`;
+      if (buffered.length >= 256 * 1024) flush();
     },
     async finish() {
+      if (count > QUARANTINE_ENTRIES_PER_OBJECT) {
+        const more = count - QUARANTINE_ENTRIES_PER_OBJECT;
+        buffered += `${JSON.stringify(entry(lastLine, `${more} more malformed records up to line ${lastLine} not listed (at most ${QUARANTINE_ENTRIES_PER_OBJECT} per object)`, ''))}\n`;
+      }
+      flush();
       if (!fh) return 0;
       await pending;
       const h = await fh;
@@ -86,6 +105,7 @@ function openWriter(dir: string, ref: SourceObjectRef): QuarantineWriter {
       return count;
     },
     async abort() {
+      buffered = '';
       if (!fh) return;
       await pending;
       await (await fh).close().catch(() => undefined);
