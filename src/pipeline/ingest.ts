@@ -1,7 +1,7 @@
 import type { HomeLayout } from '../core/home.js';
-import { isUnknownKey, parseObjectKey } from '../formats/object-key/index.js';
 import type { Lake, LakeBatch, SourceObjectRef } from '../sinks/lake/types.js';
 import { createQuarantine } from '../sinks/quarantine/quarantine.js';
+import { classifyObjects } from '../sources/object-store/classify-objects.js';
 import type { ObjectStore } from '../stores/types.js';
 import { decodeInProcess, type DecodeCounters } from './decode-in-process.js';
 import { createDecodePool, defaultWorkerCount } from './decode-pool.js';
@@ -73,20 +73,16 @@ export async function ingest(opts: IngestOptions): Promise<IngestSummary> {
   //    with the number of new objects, not with their size.
   progress.emit('listing');
   const pending: PendingObject[] = [];
-  for await (const o of store.list(opts.prefix)) {
+  for await (const c of classifyObjects(store, (ref) => lake.isIngested(ref), opts.prefix)) {
     summary.objects.listed++;
-    const info = parseObjectKey(o.key);
-    if (isUnknownKey(info)) {
-      if (info.recognised) summary.objects.ignored++;
-      else {
-        summary.objects.unknown++;
-        if (summary.unknownKeys.length < UNKNOWN_KEYS_KEPT) summary.unknownKeys.push({ key: o.key, reason: info.unknown });
-      }
-      continue;
+    if (summary.objects.listed % 1000 === 0) progress.emit('listing');
+    if (c.kind === 'new') pending.push({ ref: c.ref, info: c.info });
+    else if (c.kind === 'done') summary.objects.skipped++;
+    else if (c.kind === 'ignored') summary.objects.ignored++;
+    else {
+      summary.objects.unknown++;
+      if (summary.unknownKeys.length < UNKNOWN_KEYS_KEPT) summary.unknownKeys.push({ key: c.key, reason: c.reason });
     }
-    const ref: SourceObjectRef = { store: store.url, key: o.key, etag: o.etag, size: o.size };
-    if (lake.isIngested(ref)) summary.objects.skipped++;
-    else pending.push({ ref, info });
   }
   progress.total = pending.length;
 
@@ -182,10 +178,11 @@ function createProgressEmitter(opts: IngestOptions, s: IngestSummary, started: n
     emit(phase, force = false) {
       if (!opts.onProgress) return;
       const now = Date.now();
-      if (!force && phase === 'ingesting' && now - last < interval) return;
+      if (!force && phase !== 'done' && now - last < interval) return;
       last = now;
       opts.onProgress({
         phase,
+        listed: s.objects.listed,
         objectsTotal: e.total,
         objectsDone: e.done,
         records: s.records,

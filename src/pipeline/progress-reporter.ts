@@ -30,7 +30,10 @@ export function createProgressReporter(opts: { out?: NodeJS.WriteStream; tty?: b
     return {
       onProgress(p) {
         const payload = { records: p.records, mb: (p.bytes / 1e6).toFixed(1), mbps: mbps(p), quarantined: p.quarantined };
-        if (p.phase === 'listing') return;
+        if (p.phase === 'listing') {
+          if (p.listed > 0) out.write(`\ringest: listing, ${p.listed} objects so far`);
+          return;
+        }
         if (!started) {
           bar.start(p.objectsTotal, p.objectsDone, payload);
           started = true;
@@ -46,8 +49,12 @@ export function createProgressReporter(opts: { out?: NodeJS.WriteStream; tty?: b
   return {
     onProgress(p) {
       const now = Date.now();
-      if (p.phase !== 'ingesting' || now - last < interval) return;
+      if (p.phase === 'done' || now - last < interval) return;
       last = now;
+      if (p.phase === 'listing') {
+        out.write(`ingest: listing, ${p.listed} objects so far\n`);
+        return;
+      }
       out.write(`ingest: ${p.objectsDone}/${p.objectsTotal} files, ${p.records} records, ${(p.bytes / 1e6).toFixed(1)} MB, ${mbps(p)} MB/s\n`);
     },
     stop() {},

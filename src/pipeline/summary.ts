@@ -1,6 +1,8 @@
 /** Live counters of an ingest run, passed to `onProgress` (at most a few times a second). */
 export interface IngestProgress {
   phase: 'listing' | 'ingesting' | 'done';
+  /** Objects the listing returned so far. */
+  listed: number;
   /** Objects to ingest in this run (new or changed); known once listing is done. */
   objectsTotal: number;
   objectsDone: number;

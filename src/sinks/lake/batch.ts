@@ -110,8 +110,10 @@ export function createLakeBatch(ctx: LakeContext, publish: Publisher, opts: Batc
   return {
     add(event: AuditEvent): void | Promise<void> {
       assertOpen();
+      // A partition beyond the limit goes to the next spill (DuckDB keeps a write buffer per open partition).
+      if (writer.partitions >= ctx.tuning.spillPartitions && writer.isNewPartition(event)) return spill().then(() => writer.add(event));
       writer.add(event);
-      if (writer.bytes >= ctx.tuning.spillBytes || writer.partitions >= ctx.tuning.spillPartitions) return spill();
+      if (writer.bytes >= ctx.tuning.spillBytes) return spill();
     },
     async commit(sources: SourceObjectRef[]): Promise<CommitStats> {
       assertOpen();

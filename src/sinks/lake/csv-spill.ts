@@ -81,6 +81,8 @@ export interface SpillWriter {
   readonly rows: number;
   readonly bytes: number;
   readonly partitions: number;
+  /** True when `e` belongs to a partition this spill has no event of yet. */
+  isNewPartition(e: AuditEvent): boolean;
   add(e: AuditEvent): void;
   close(): void;
 }
@@ -126,6 +128,11 @@ export function createSpillWriter(path: string, bufferBytes = 4 << 20): SpillWri
     get rows() { return rows; },
     get bytes() { return bytes + off; },
     get partitions() { return parts.size; },
+    isNewPartition(e) {
+      const day = Math.floor(e.time / DAY_MS);
+      if (day === lastDay && e.logType === lastLt && e.account === lastAcct && e.region === lastRegion) return false;
+      return !parts.has(`${e.logType}${D}${e.account}${D}${e.region}${D}${day}`);
+    },
     add(e) {
       const line = encodeEvent(e, sidOf(e));
       // Worst case 3 UTF-8 bytes per UTF-16 unit.

@@ -282,3 +282,26 @@ test('partitions can be listed and dropped (retention)', () => withDir(async (di
     await lake.close();
   }
 }));
+
+test('spills: a batch over the byte and partition limits writes one file per partition per spill, counts exact', () => withDir(async (dir) => {
+  const lake = await openLake({ root: join(dir, 'lake'), tuning: { spillBytes: 300_000, spillPartitions: 4 } });
+  try {
+    const b = lake.beginBatch();
+    // 4 partitions (2 accounts × 2 log types, one day): exactly the limit, so only the byte limit spills.
+    await addAll(b, syntheticEvents(4000, { seed: 50, accounts: ['111122223333', '444455556666'], logTypes: ['activity', 'connection'], stepMs: 10 }));
+    const s1 = await b.commit([ref('a.gz')]);
+    const spills = Math.ceil(s1.bytes > 0 ? s1.files / 4 : 0);
+    assert.equal(s1.events, 4000);
+    assert.equal(s1.files % 4, 0, `${s1.files} files = 4 partitions × ${spills} spills`);
+    assert.ok(spills >= 2 && spills <= 12, `spills ${spills}`);
+    // 3 days × 4: the partition limit forces a spill per 4 new partitions, not per event.
+    const b2 = lake.beginBatch();
+    await addAll(b2, syntheticEvents(1200, { seed: 51, accounts: ['111122223333', '444455556666'], logTypes: ['activity', 'connection'], stepMs: 200_000 }));
+    const s2 = await b2.commit([ref('b.gz')]);
+    assert.equal(s2.events, 1200);
+    assert.ok(s2.files <= 40, `files ${s2.files}`);
+    assert.equal(await count(lake), 5200);
+  } finally {
+    await lake.close();
+  }
+}));

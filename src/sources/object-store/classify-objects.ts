@@ -1,0 +1,36 @@
+import { isUnknownKey, parseObjectKey } from '../../formats/object-key/index.js';
+import type { ObjectKeyInfo } from '../../formats/types.js';
+import type { SourceObjectRef } from '../../sinks/lake/types.js';
+import type { ObjectStore } from '../../stores/types.js';
+
+/** What listing a store yields, object by object. */
+export type ClassifiedObject =
+  /** A known layout not ingested yet (or changed since: a new etag is a new version). */
+  | { kind: 'new'; ref: SourceObjectRef; info: ObjectKeyInfo }
+  /** The same version was ingested by an earlier run. */
+  | { kind: 'done'; ref: SourceObjectRef }
+  /** A known layout that holds no events (CloudTrail digest / Insights files). */
+  | { kind: 'ignored'; key: string; reason: string }
+  /** Matches no known layout: reported with the reason, never guessed. */
+  | { kind: 'unknown'; key: string; reason: string };
+
+/**
+ * The object-store source: lists `store` (under `prefix`) in key order and tells, for every
+ * object, whether it is new, already ingested (`isIngested`, from the lake's manifest), ignored
+ * or unknown — by its key alone, before any byte is read.
+ */
+export async function* classifyObjects(
+  store: ObjectStore,
+  isIngested: (ref: SourceObjectRef) => boolean,
+  prefix?: string,
+): AsyncGenerator<ClassifiedObject> {
+  for await (const o of store.list(prefix)) {
+    const info = parseObjectKey(o.key);
+    if (isUnknownKey(info)) {
+      yield info.recognised ? { kind: 'ignored', key: o.key, reason: info.unknown } : { kind: 'unknown', key: o.key, reason: info.unknown };
+      continue;
+    }
+    const ref: SourceObjectRef = { store: store.url, key: o.key, etag: o.etag, size: o.size };
+    yield isIngested(ref) ? { kind: 'done', ref } : { kind: 'new', ref, info };
+  }
+}

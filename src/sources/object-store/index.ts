@@ -1,0 +1,1 @@
+export { classifyObjects, type ClassifiedObject } from './classify-objects.js';
