@@ -13,7 +13,7 @@ import {
   type RDSClient,
 } from '@aws-sdk/client-rds';
 import { AuditlakeError } from '../core/errors.js';
-import type { AwsChange, AwsEnableResult } from './aws-change.js';
+import type { AwsEnableResult } from './aws-change.js';
 
 export interface RdsEnableOptions {
   pgauditLog?: string;

@@ -1,4 +1,4 @@
-import { stat } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { AuditlakeError } from '../core/errors.js';
@@ -22,16 +22,18 @@ export interface QueryEngine {
  * read-only statement per call. The views are rebuilt whenever the manifest changed on disk
  * (another process committed or compacted).
  */
-export function createQueryEngine(root: string, masterKey: Buffer | null, threads: number, memoryLimit: string): QueryEngine {
+export function createQueryEngine(root: string, masterKey: Buffer | null, threads: number, memoryLimit: string, tmpDir: string): QueryEngine {
   let state: { instance: DuckDBInstance; conn: DuckDBConnection } | null = null;
+  const spillDir = `${tmpDir}/duckdb-query-${process.pid}`;
   let seen = '';
   const keys = new Set<string>();
   let queue: Promise<unknown> = Promise.resolve();
 
   const open = async () => {
     if (state) return state;
+    // Spill space per process: DuckDB's temp file names are only unique within one instance.
     const instance = await DuckDBInstance.create(':memory:', {
-      autoinstall_known_extensions: 'false', threads: String(threads), memory_limit: memoryLimit,
+      autoinstall_known_extensions: 'false', threads: String(threads), memory_limit: memoryLimit, temp_directory: spillDir,
     });
     const conn = await instance.connect();
     await conn.run(`SET allowed_directories = [${lit(root.endsWith('/') ? root : root + '/')}]`);
@@ -107,6 +109,7 @@ export function createQueryEngine(root: string, masterKey: Buffer | null, thread
       state.conn.closeSync();
       state.instance.closeSync();
       state = null;
+      await rm(spillDir, { recursive: true, force: true });
     },
   };
 }

@@ -14,6 +14,7 @@ export function hintFor(duckMessage: string, sql: string): string {
   if (/Table with name (\w+) does not exist/i.test(duckMessage)) hints.push(`query one of the views: ${VIEWS.map((v) => v.name).join(', ')}.`);
   if (/Referenced column .* not found/i.test(duckMessage)) hints.push('column names are snake_case, e.g. remote_host, error_code, source_object.');
   if (/Could not convert string .* to (TIMESTAMP|DATE)/i.test(duckMessage) || /timestamp/i.test(duckMessage)) hints.push("time is a UTC TIMESTAMP: compare with TIMESTAMP '2026-10-01 00:00:00'; date is a DATE partition column.");
+  if (/Permission Error/i.test(duckMessage)) hints.push('queries only read the lake through its views; COPY, ATTACH, INSTALL, file functions outside the lake and all writes are refused.');
   if (/details/i.test(sql) && /json/i.test(duckMessage)) hints.push("details is JSON: details->>'field' gives text.");
   return hints.length ? `Hint: ${hints.join(' ')}` : '';
 }

@@ -27,7 +27,8 @@ export interface MariaDbInstance {
 export async function startMariaDb(): Promise<MariaDbInstance> {
   const dir = mkdtempSync(join(tmpdir(), 'almy-'));
   const common = ['--no-defaults', `--datadir=${dir}/data`, '--user=root', '--skip-name-resolve', '--innodb-log-file-size=8M', '--innodb-buffer-pool-size=32M'];
-  execFileSync('mariadb-install-db', [...common, '--auth-root-authentication-method=normal', '--skip-test-db'], { stdio: 'pipe' });
+  // own tmpdir: concurrent bootstraps in /tmp collide on temp-table file names (`Error on delete of '/tmp/#sql-temptable-…'`)
+  execFileSync('mariadb-install-db', [...common, `--tmpdir=${dir}`, '--auth-root-authentication-method=normal', '--skip-test-db'], { stdio: 'pipe' });
   const socket = join(dir, 'mysqld.sock');
   for (let attempt = 0; ; attempt++) {
     const port = await freePort();

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { resolveHome } from '../../core/home.js';
-import { openLakeOfHome } from '../../query/open-home-lake.js';
+import { openHomeLake } from '../open-home-lake.js';
 import { homeFlag } from '../main.js';
 
 export function register(program: Command): void {
@@ -11,7 +11,7 @@ Examples:
   auditlake compact
   auditlake --home /var/lib/auditlake compact`)
     .action(async (_opts: unknown, cmd: Command) => {
-      const lake = await openLakeOfHome(resolveHome(homeFlag(cmd)));
+      const lake = await openHomeLake(resolveHome(homeFlag(cmd)));
       try {
         const started = Date.now();
         const r = await lake.compact();

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { AuditlakeError } from '../../core/errors.js';
 import { resolveHome } from '../../core/home.js';
 import { formatResult, OUTPUT_FORMATS, type OutputFormat } from '../../query/format-result.js';
-import { openLakeOfHome } from '../../query/open-home-lake.js';
+import { openHomeLake } from '../open-home-lake.js';
 import { homeFlag } from '../main.js';
 
 export function register(program: Command): void {
@@ -25,7 +25,7 @@ Examples:
       if (!OUTPUT_FORMATS.includes(opts.format as OutputFormat)) throw new AuditlakeError('E_USAGE', `query: --format "${opts.format}" is not one of ${OUTPUT_FORMATS.join(', ')}`);
       const maxWidth = Number(opts.maxWidth);
       if (!Number.isInteger(maxWidth) || maxWidth < 4) throw new AuditlakeError('E_USAGE', `query: --max-width "${opts.maxWidth}" is not an integer ≥ 4`);
-      const lake = await openLakeOfHome(resolveHome(homeFlag(cmd)));
+      const lake = await openHomeLake(resolveHome(homeFlag(cmd)));
       try {
         const result = await lake.query(sql);
         for (const chunk of formatResult(result, opts.format as OutputFormat, maxWidth)) {

@@ -67,7 +67,7 @@ function rawScan(root: string, files: ManifestFile[]): string {
 }
 
 /**
- * Merges each planned partition into one file sorted by time, dropping duplicate event_ids.
+ * Merges each planned partition into one file, dropping duplicate event_ids where the manifest says they may exist.
  * Crash-safe like a commit: write new files to temp space, then under the lock check the inputs are
  * still live, rename the new files in and swap the manifest; the old files are deleted last (a crash
  * before that leaves them unlisted, and garbage collection removes them).
@@ -86,13 +86,18 @@ export async function compactLake(ctx: LakeContext, opts: CompactOptions, onPubl
       for (const salt of new Set(plans.flatMap((p) => p.inputs.map((f) => f.key).filter((k): k is string => !!k)))) await ctx.addKey(deriveKey(ctx.masterKey, salt));
       await ctx.addKey(key!);
     }
+    const overlapping = new Set(m0.overlapping);
     const staged: { plan: Plan; file: StagedFile }[] = [];
     for (const [i, plan] of plans.entries()) {
       const out = join(dir, `p${i}.parquet-tmp`);
-      const rows = await ctx.write(
-        `COPY (SELECT * FROM (SELECT DISTINCT ON (event_id) * FROM (${rawScan(ctx.root, plan.inputs)})) ORDER BY "time", event_id) ` +
-          `TO ${lit(out)} (FORMAT parquet, COMPRESSION zstd, RETURN_STATS${encryptionClause(key)})`,
-      );
+      // Overlapping partitions: keep one row per event_id with a window (it spills to disk; DISTINCT ON and
+      // ORDER BY over whole rows ran out of memory at 128 MB on 1 M rows here). Clean partitions hold no
+      // duplicates by construction and are concatenated as they are, which streams and keeps time order.
+      const scan = rawScan(ctx.root, plan.inputs);
+      const select = overlapping.has(plan.partition)
+        ? `SELECT * FROM (${scan}) QUALIFY row_number() OVER (PARTITION BY event_id) = 1`
+        : scan;
+      const rows = await ctx.write(`COPY (${select}) TO ${lit(out)} (FORMAT parquet, COMPRESSION zstd, RETURN_STATS${encryptionClause(key)})`);
       const [f] = stagedFromStats(rows, dir);
       staged.push({ plan, file: { ...f, tmpPath: out, partition: plan.partition } });
     }

@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { AuditlakeError } from '../../core/errors.js';
 import { openDuck } from './duck.js';
@@ -27,6 +28,9 @@ export interface LakeTuning {
   smallFileBytes: number;
   threads: number;
   memoryLimit: string;
+  /** The query DuckDB (views, reports): its own threads and memory; it spills to disk beyond that. */
+  queryThreads: number;
+  queryMemoryLimit: string;
   /** Row-group size cap for batch files (each open partition buffers one row group). */
   rowGroupBytes: number;
 }
@@ -34,14 +38,16 @@ export interface LakeTuning {
 /**
  * Defaults for a 2-core machine and a 300 MB RSS budget (Node + DuckDB ≈ 95 MB at rest). DuckDB's
  * partitioned COPY keeps ≈ 22 columns × 256 KiB per open partition and cannot spill that to disk, so
- * a spill holds at most 16 partitions; one writer thread keeps the other core for the JS parser.
+ * a spill holds at most 12 partitions; one writer thread keeps the other core for the JS parser.
  */
 export const DEFAULT_TUNING: LakeTuning = {
-  spillBytes: 24 << 20,
-  spillPartitions: 16,
+  spillBytes: 16 << 20,
+  spillPartitions: 12,
   smallFileBytes: 64 << 20,
   threads: 1,
   memoryLimit: '128MB',
+  queryThreads: 2,
+  queryMemoryLimit: '512MB',
   rowGroupBytes: 4 << 20,
 };
 
@@ -50,7 +56,7 @@ export function createLakeContext(root: string, tmpDir: string, masterKey: Buffe
   let queue: Promise<unknown> = Promise.resolve();
   const keys = new Set<string>();
   const conn = async () => {
-    duck ??= openDuck({ threads: tuning.threads, memoryLimit: tuning.memoryLimit, tempDirectory: `${tmpDir}/duckdb`, encryptWrites: masterKey !== null });
+    duck ??= openDuck({ threads: tuning.threads, memoryLimit: tuning.memoryLimit, tempDirectory: `${tmpDir}/duckdb-${process.pid}`, encryptWrites: masterKey !== null });
     return (await duck).conn;
   };
   const write = (sql: string): Promise<Record<string, unknown>[]> => {
@@ -70,7 +76,12 @@ export function createLakeContext(root: string, tmpDir: string, masterKey: Buffe
     root, tmpDir, masterKey, tuning, write,
     async addKey(key) {
       if (keys.has(key.name)) return;
-      await write(`PRAGMA add_parquet_key(${lit(key.name)}, ${lit(key.base64)})`);
+      try {
+        await write(`PRAGMA add_parquet_key(${lit(key.name)}, ${lit(key.base64)})`);
+      } catch {
+        // Never pass DuckDB's message on: it could quote the statement, and with it the key.
+        throw new AuditlakeError('E_KEY', `lake: DuckDB refused Parquet key ${key.name}`);
+      }
       keys.add(key.name);
     },
     async close() {
@@ -80,6 +91,7 @@ export function createLakeContext(root: string, tmpDir: string, masterKey: Buffe
       d.conn.closeSync();
       d.instance.closeSync();
       duck = null;
+      await rm(`${tmpDir}/duckdb-${process.pid}`, { recursive: true, force: true });
     },
   };
 }

@@ -58,16 +58,23 @@ export const SOURCE_COLUMNS: ReadonlyArray<readonly [string, string]> = [
   ['service', 'VARCHAR'], ['cluster', 'VARCHAR'],
 ];
 
-function readCsv(path: string, cols: ReadonlyArray<readonly [string, string]>): string {
+/** Smallest CSV reader buffer (the reader's memory is outside DuckDB's memory_limit, so keep it small). */
+const MIN_LINE_BUFFER = 8 << 20;
+
+function readCsv(path: string, cols: ReadonlyArray<readonly [string, string]>, lineBuffer: number): string {
   const spec = `{${cols.map(([n, t]) => `${lit(n)}: ${lit(t)}`).join(', ')}}`;
-  // max_line_size: one record (with its SQL text) may take 8 MB; buffer_size bounds the reader's memory.
   return `read_csv(${lit(path)}, columns=${spec}, header=false, auto_detect=false, delim='\x1f', quote='\x02', escape='\x02', ` +
-    `nullstr='\\N', allow_quoted_nulls=false, max_line_size=8388608, buffer_size=8388608, strict_mode=true)`;
+    `nullstr='\\N', allow_quoted_nulls=false, max_line_size=${lineBuffer}, buffer_size=${lineBuffer}, strict_mode=true)`;
 }
 
-/** A spill's rows joined with its sources: every AuditEvent column (snake_case), time as `time_ms`. */
-export function spillRelationSql(rowsCsv: string, sourcesCsv: string): string {
-  return `${readCsv(rowsCsv, CSV_COLUMNS)} AS r JOIN ${readCsv(sourcesCsv, SOURCE_COLUMNS)} AS src USING (sid)`;
+/**
+ * A spill's rows joined with its sources: every AuditEvent column (snake_case), time as `time_ms`.
+ * The reader's line buffer is sized to the spill's longest record (8 MB unless a record is longer),
+ * so a 16 MB statement fits without every spill paying for a 32 MB buffer.
+ */
+export function spillRelationSql(w: Pick<SpillWriter, 'path' | 'sourcesPath' | 'longestLine'>): string {
+  const lineBuffer = Math.max(MIN_LINE_BUFFER, Math.ceil((w.longestLine + 4096) / (1 << 20)) << 20);
+  return `${readCsv(w.path, CSV_COLUMNS, lineBuffer)} AS r JOIN ${readCsv(w.sourcesPath, SOURCE_COLUMNS, MIN_LINE_BUFFER)} AS src USING (sid)`;
 }
 
 /**
@@ -81,6 +88,8 @@ export interface SpillWriter {
   readonly rows: number;
   readonly bytes: number;
   readonly partitions: number;
+  /** Bytes of the longest record written. */
+  readonly longestLine: number;
   /** True when `e` belongs to a partition this spill has no event of yet. */
   isNewPartition(e: AuditEvent): boolean;
   add(e: AuditEvent): void;
@@ -93,7 +102,7 @@ export function createSpillWriter(path: string, bufferBytes = 4 << 20): SpillWri
   const fd = openSync(path, 'w');
   const buf = Buffer.allocUnsafe(bufferBytes);
   const sourcesPath = path.replace(/\.csv$/, '') + '.sources.csv';
-  let off = 0, rows = 0, bytes = 0, closed = false;
+  let off = 0, rows = 0, bytes = 0, longest = 0, closed = false;
   const parts = new Set<string>();
   let lastLt = '', lastAcct = '', lastRegion = '', lastDay = NaN;
   const sids = new Map<string, number>();
@@ -128,6 +137,7 @@ export function createSpillWriter(path: string, bufferBytes = 4 << 20): SpillWri
     get rows() { return rows; },
     get bytes() { return bytes + off; },
     get partitions() { return parts.size; },
+    get longestLine() { return longest; },
     isNewPartition(e) {
       const day = Math.floor(e.time / DAY_MS);
       if (day === lastDay && e.logType === lastLt && e.account === lastAcct && e.region === lastRegion) return false;
@@ -137,13 +147,17 @@ export function createSpillWriter(path: string, bufferBytes = 4 << 20): SpillWri
       const line = encodeEvent(e, sidOf(e));
       // Worst case 3 UTF-8 bytes per UTF-16 unit.
       if (off + line.length * 3 > buf.length) flush();
+      let n: number;
       if (line.length * 3 > buf.length) {
         const b = Buffer.from(line, 'utf8');
         writeSync(fd, b);
         bytes += b.length;
+        n = b.length;
       } else {
-        off += buf.write(line, off);
+        n = buf.write(line, off);
+        off += n;
       }
+      if (n > longest) longest = n;
       rows++;
       const day = Math.floor(e.time / DAY_MS);
       if (day !== lastDay || e.logType !== lastLt || e.account !== lastAcct || e.region !== lastRegion) {

@@ -69,7 +69,7 @@ export async function collectGarbage(root: string, tmpDir: string, m: Manifest):
     if (m1 && !pidAlive(Number(m1[1]))) await unlink(join(root, name)).catch(() => undefined);
   }
   for (const name of await readdir(tmpDir).catch(() => [] as string[])) {
-    const m2 = /^(?:batch|compact)-(\d+)-/.exec(name);
+    const m2 = /^(?:batch|compact|duckdb|duckdb-query)-(\d+)(?:-|$)/.exec(name);
     if (m2 && !pidAlive(Number(m2[1]))) await rm(join(tmpDir, name), { recursive: true, force: true });
   }
   return { files };

@@ -60,7 +60,7 @@ test('events become visible only at commit; abort leaves nothing; sources are re
     assert.ok(!lake.isIngested(ref('b.gz')));
     const tmpLeft = await readdir(join(dir, 'lake', '_tmp')).then((l) => l.filter((n) => n.startsWith('batch-')));
     assert.deepEqual(tmpLeft, [], 'abort removes its temp files');
-    assert.rejects(async () => aborted.commit([ref('b.gz')]));
+    await assert.rejects(async () => aborted.commit([ref('b.gz')]), (e) => hasErrorCode(e, 'E_USAGE'));
   } finally {
     await lake.close();
   }
@@ -303,5 +303,44 @@ test('spills: a batch over the byte and partition limits writes one file per par
     assert.equal(await count(lake), 5200);
   } finally {
     await lake.close();
+  }
+}));
+
+test('a 15 MB statement is stored whole', () => withDir(async (dir) => {
+  const lake = await openLake({ root: join(dir, 'lake') });
+  try {
+    const big = 'select ' + "'x',".repeat(3_750_000) + '1';
+    const [e] = [...syntheticEvents(1, { seed: 60, logTypes: ['activity'] })];
+    const b = lake.beginBatch();
+    await b.add({ ...e, statement: big, raw: `prefix ${big}` });
+    await b.add({ ...e, eventId: 'next', sourceLine: 2 });
+    await b.commit([ref('big.gz')]);
+    const r = await lake.query('select length(statement), length(raw) from events order by source_line');
+    assert.deepEqual(r.rows.map((x) => x.map(Number)), [[big.length, big.length + 7], [e.statement!.length, e.raw.length]]);
+  } finally {
+    await lake.close();
+  }
+}));
+
+test('two writers on one lake: concurrent commits both land (manifest merged under the lock)', () => withDir(async (dir) => {
+  const root = join(dir, 'lake');
+  const [a, b] = [await openLake({ root }), await openLake({ root })];
+  try {
+    const run = async (lake: typeof a, i: number) => {
+      const batch = lake.beginBatch();
+      await addAll(batch, syntheticEvents(300, { seed: 70 + i, source: `w${i}` }));
+      return batch.commit([ref(`w${i}.gz`)]);
+    };
+    await Promise.all([run(a, 0), run(b, 1), run(a, 2), run(b, 3)]);
+    const c = await openLake({ root });
+    try {
+      assert.equal(await count(c), 1200);
+      for (let i = 0; i < 4; i++) assert.ok(c.isIngested(ref(`w${i}.gz`)), `w${i}`);
+    } finally {
+      await c.close();
+    }
+  } finally {
+    await a.close();
+    await b.close();
   }
 }));

@@ -51,7 +51,7 @@ export async function openLake(opts: OpenLakeOptions): Promise<OpenedLake> {
   };
   const ctx = createLakeContext(root, tmpDir, masterKey, tuning);
   const publish = createPublisher(root, masterKey, onPublished);
-  const engine = createQueryEngine(root, masterKey, tuning.threads, tuning.memoryLimit);
+  const engine = createQueryEngine(root, masterKey, tuning.queryThreads, tuning.queryMemoryLimit, tmpDir);
   const compact = async (minSmallFiles: number) => {
     const r = await compactLake(ctx, { minSmallFiles }, onPublished);
     return { before: r.before, after: r.after };

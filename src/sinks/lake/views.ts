@@ -28,7 +28,7 @@ export function scanSql(root: string, files: ManifestFile[]): string | null {
 
 /**
  * The `events` relation: files of clean partitions are read as they are; files of partitions marked
- * overlapping are de-duplicated by event_id (DISTINCT ON), so the cost of de-duplication is paid only
+ * overlapping are de-duplicated by event_id (one row per id), so the cost of de-duplication is paid only
  * where a duplicate is possible, and compaction removes it.
  */
 export function eventsSql(root: string, m: Manifest): string {
@@ -39,7 +39,8 @@ export function eventsSql(root: string, m: Manifest): string {
   const c = scanSql(root, clean);
   if (c) parts.push(c);
   const d = scanSql(root, dirty);
-  if (d) parts.push(`SELECT * FROM (SELECT DISTINCT ON (event_id) * FROM (${d}))`);
+  // A window, not DISTINCT ON: it spills to disk, so a large overlapping partition cannot exhaust memory.
+  if (d) parts.push(`SELECT * FROM (${d}) QUALIFY row_number() OVER (PARTITION BY event_id) = 1`);
   return parts.length ? parts.join('\nUNION ALL\n') : emptyRelationSql();
 }
 
