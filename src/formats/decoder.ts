@@ -11,7 +11,8 @@ import type { ObjectDecoder, ObjectKeyInfo } from './types.js';
  * none holds a whole object in memory.
  *
  * PostgreSQL and MariaDB logs stored as objects (e.g. RDS log files copied to a bucket) are decoded
- * with the server name taken from `info.cluster`; a `.json` PostgreSQL log is jsonlog, anything else csvlog.
+ * with the server name taken from `info.cluster`; a PostgreSQL log named `.json` is jsonlog, `.csv` csvlog, and
+ * anything else the stderr format (RDS's default `postgresql.log.*` files).
  */
 export function createDecoder(info: ObjectKeyInfo): ObjectDecoder {
   switch (info.format) {
@@ -24,7 +25,7 @@ export function createDecoder(info: ObjectKeyInfo): ObjectDecoder {
     case 'cloudtrail':
       return createCloudTrailDecoder(info);
     case 'postgres-pgaudit':
-      return createPgLogDecoder(/\.json(?:\.gz)?$/i.test(info.key) ? 'jsonlog' : 'csvlog', liveContext(info));
+      return createPgLogDecoder(pgDestination(info.key), liveContext(info));
     case 'mariadb-server-audit':
       return createServerAuditDecoder(liveContext(info));
     default: {
@@ -33,6 +34,11 @@ export function createDecoder(info: ObjectKeyInfo): ObjectDecoder {
       throw new AuditlakeError('E_USAGE', `decoder: ${info.key}: no decoder for format ${String(never)}`);
     }
   }
+}
+
+function pgDestination(key: string): 'jsonlog' | 'csvlog' | 'stderr' {
+  if (/\.json(?:\.gz)?$/i.test(key)) return 'jsonlog';
+  return /\.csv(?:\.gz)?$/i.test(key) ? 'csvlog' : 'stderr';
 }
 
 function liveContext(info: ObjectKeyInfo): { server: string; account: string; region: string; sourceObject: string } {

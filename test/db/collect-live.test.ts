@@ -8,7 +8,7 @@ import mariadb from 'mariadb';
 import { resolveHome } from '../../src/core/home.js';
 import { parseCollectConfig } from '../../src/collect/config.js';
 import { createCollector } from '../../src/collect/collector.js';
-import { openHomeLakeForCollect } from '../../src/collect/open-lake.js';
+import { openHomeLake } from '../../src/cli/open-home-lake.js';
 import { enablePostgres } from '../../src/sources/postgres/enable.js';
 import { enableMariaDb } from '../../src/sources/mariadb/enable.js';
 import { pgSkip, startPostgres, PG_SUPERUSER_PASSWORD } from '../helpers/postgres.js';
@@ -31,7 +31,7 @@ test('collect: live PostgreSQL + MariaDB → lake; all three log types; statemen
   const [pgdb, mydb] = await Promise.all([startPostgres(), startMariaDb()]);
   const work = mkdtempSync(join(tmpdir(), 'collect-'));
   const home = resolveHome(join(work, 'home'));
-  const lake = await openHomeLakeForCollect(home);
+  const lake = await openHomeLake(home);
   try {
     await enablePostgres(pgdb.url);
     await enableMariaDb(mydb.url, { auditFile: join(mydb.dir, 'server_audit.log') });

@@ -10,7 +10,7 @@ import { createWatcher } from '../../src/fleet/watcher.js';
 import { fullJitterDelay } from '../../src/fleet/backoff.js';
 import { pgSkip, startPostgres, PG_SUPERUSER_PASSWORD } from '../helpers/postgres.js';
 import { freePort } from '../helpers/postgres.js';
-import { openHomeLakeForCollect } from '../../src/collect/open-lake.js';
+import { openHomeLake } from '../../src/cli/open-home-lake.js';
 
 test('fleet watch: new entry → enable+verify; drift re-enforced + webhook; unreachable → full-jitter retries → failed', { skip: pgSkip(), timeout: 60_000 }, async () => {
   const db = await startPostgres();
@@ -101,7 +101,7 @@ test('fleet watch with collection: events reach the lake; silence past the thres
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const home = resolveHome(join(work, 'home'));
-  const lake = await openHomeLakeForCollect(home);
+  const lake = await openHomeLake(home);
   try {
     const fleetFile = join(work, 'fleet.yaml');
     writeFileSync(fleetFile, `webhook: http://127.0.0.1:${(server.address() as { port: number }).port}/\ndriftCheckSeconds: 3600\ndatabases:\n  - name: pg1\n    url: postgres://postgres@127.0.0.1:${db.port}/postgres?host=${db.dir}\n    log: ${db.logDir}/postgresql*.csv\n    silenceMinutes: 0.05\n`);

@@ -2,12 +2,12 @@
 // kill -9 it at random moments. argv: <config.yaml> <home dir>. Prints "ready" once the buffers are open.
 import { resolveHome } from '../../src/core/home.js';
 import { loadCollectConfig } from '../../src/collect/config.js';
-import { openHomeLakeForCollect } from '../../src/collect/open-lake.js';
+import { openHomeLake } from '../../src/cli/open-home-lake.js';
 import { runCollect } from '../../src/collect/run-collect.js';
 
 const [config, homeDir] = process.argv.slice(2);
 const home = resolveHome(homeDir);
-const lake = await openHomeLakeForCollect(home);
+const lake = await openHomeLake(home);
 let stop: () => void = () => {};
 const stopSignal = new Promise<void>((r) => (stop = r));
 process.once('SIGTERM', () => stop());

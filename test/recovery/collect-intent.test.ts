@@ -7,12 +7,12 @@ import { repoRoot } from '../helpers/repo-root.js';
 import { resolveHome } from '../../src/core/home.js';
 import { parseCollectConfig } from '../../src/collect/config.js';
 import { createCollector } from '../../src/collect/collector.js';
-import { openHomeLakeForCollect } from '../../src/collect/open-lake.js';
+import { openHomeLake } from '../../src/cli/open-home-lake.js';
 
 const fixture = join(repoRoot, 'test/fixtures/server-audit/server_audit.log.1');
 
 async function count(home: ReturnType<typeof resolveHome>): Promise<[number, number]> {
-  const lake = await openHomeLakeForCollect(home);
+  const lake = await openHomeLake(home);
   try {
     const r = await lake.query('SELECT count(*), count(DISTINCT event_id) FROM events');
     return [Number(r.rows[0][0]), Number(r.rows[0][1])];
@@ -28,7 +28,7 @@ test('crash between lake commit and ack: the intent is found committed and ackno
     copyFileSync(fixture, log);
     const cfg = parseCollectConfig(`sources:\n  - name: m\n    type: mariadb\n    log: ${log}\n`);
     const home = resolveHome(join(work, 'home'));
-    let lake = await openHomeLakeForCollect(home);
+    let lake = await openHomeLake(home);
     let c = await createCollector(cfg, home, lake);
     await c.tick(true);
     const delivered = c.stats().delivered;
@@ -42,7 +42,7 @@ test('crash between lake commit and ack: the intent is found committed and ackno
     const ack = JSON.parse(readFileSync(join(buf, 'ack.json'), 'utf8')) as { seq: number };
     writeFileSync(join(buf, 'intent.json'), JSON.stringify({ from: 1, to: ack.seq }));
     writeFileSync(join(buf, 'ack.json'), JSON.stringify({ seq: 0 }));
-    lake = await openHomeLakeForCollect(home);
+    lake = await openHomeLake(home);
     c = await createCollector(cfg, home, lake);
     assert.match(c.recovery.join('\n'), /had committed before the crash; acknowledged/);
     await c.tick(true);
@@ -53,7 +53,7 @@ test('crash between lake commit and ack: the intent is found committed and ackno
 
     // a record appended later is buffered and flushed by stop() (the SIGTERM path); a torn WAL tail is cut on open
     appendFileSync(log, '20261122 23:59:59,vm,root,localhost,99,999,QUERY,,\'SELECT 42\',0\n');
-    lake = await openHomeLakeForCollect(home);
+    lake = await openHomeLake(home);
     c = await createCollector(cfg, home, lake);
     await c.tick(false); // buffered, not yet due (maxDelayMs 1000)
     await c.stop().catch(() => {});
@@ -62,7 +62,7 @@ test('crash between lake commit and ack: the intent is found committed and ackno
     const seg = join(buf, 'seg-000000000001.wal');
     appendFileSync(seg, '0000ffff 00000000 {"torn'); // a crash mid-append
     truncateSync(seg, statSync(seg).size);
-    lake = await openHomeLakeForCollect(home);
+    lake = await openHomeLake(home);
     c = await createCollector(cfg, home, lake);
     assert.match(c.recovery.join('\n'), /torn record/);
     await c.stop();

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mariadb from 'mariadb';
 import { resolveHome } from '../../src/core/home.js';
-import { openHomeLakeForCollect } from '../../src/collect/open-lake.js';
+import { openHomeLake } from '../../src/cli/open-home-lake.js';
 import { createServerAuditDecoder } from '../../src/formats/server-audit/decoder.js';
 import { enableMariaDb } from '../../src/sources/mariadb/enable.js';
 import { mariadbSkip, startMariaDb, MARIADB_ROOT_PASSWORD } from '../helpers/mariadb.js';
@@ -91,7 +91,7 @@ test(`collector killed with SIGKILL ${KILLS} times during a live MariaDB workloa
       for (const r of [...d.push(readFileSync(join(db.dir, f))), ...d.end()]) if (r.kind === 'event') truth.set(r.event.raw, (truth.get(r.event.raw) ?? 0) + 1);
     }
     const rotatedFiles = readdirSync(db.dir).filter((n) => /^server_audit\.log\.\d+$/.test(n)).length;
-    const lake = await openHomeLakeForCollect(resolveHome(homeDir));
+    const lake = await openHomeLake(resolveHome(homeDir));
     try {
       const got = await lake.query("SELECT raw, count(*) AS n, count(DISTINCT event_id) AS ids FROM events WHERE source_format = 'mariadb-server-audit' GROUP BY raw");
       const lakeCount = new Map<string, number>();

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { resolveHome } from '../../core/home.js';
 import { loadCollectConfig } from '../../collect/config.js';
-import { openHomeLakeForCollect } from '../../collect/open-lake.js';
+import { openHomeLake } from '../open-home-lake.js';
 import { runCollect } from '../../collect/run-collect.js';
 import { homeFlag } from '../main.js';
 
@@ -29,7 +29,7 @@ Examples:
     .action(async (file: string, opts: { once?: boolean }, cmd: Command) => {
       const home = resolveHome(homeFlag(cmd));
       const cfg = loadCollectConfig(file);
-      const lake = await openHomeLakeForCollect(home);
+      const lake = await openHomeLake(home);
       let stop: () => void = () => {};
       const stopSignal = new Promise<void>((r) => (stop = r));
       // SIGTERM/SIGINT: stop polling, deliver everything buffered, then exit 0

@@ -2,15 +2,15 @@ import { stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { AuditlakeError, errorMessage } from '../../core/errors.js';
-import { resolveHome, type HomeLayout } from '../../core/home.js';
+import { resolveHome } from '../../core/home.js';
 import { ingest } from '../../pipeline/ingest.js';
 import { createProgressReporter } from '../../pipeline/progress-reporter.js';
 import { formatSummary } from '../../pipeline/summary.js';
-import { openLake } from '../../sinks/lake/index.js';
 import type { Lake } from '../../sinks/lake/types.js';
 import { openStore } from '../../stores/open-store.js';
 import { openHomeVault } from '../../vault/open-home-vault.js';
 import { homeFlag } from '../main.js';
+import { openHomeLake } from '../open-home-lake.js';
 
 interface IngestFlags {
   verbose?: boolean;
@@ -28,22 +28,6 @@ function positiveInt(flag: string, v: string | undefined, min = 1): number | und
   if (v === undefined) return undefined;
   if (!/^\d+$/.test(v) || Number(v) < min) throw new AuditlakeError('E_USAGE', `ingest: ${flag} "${v}" must be a whole number ≥ ${min}`);
   return Number(v);
-}
-
-/**
- * The home's lake, opened through the shared opener (src/cli/open-home-lake, which supplies the
- * Parquet key when the home has one) when it exists, else as a plain lake.
- */
-async function openHomeLake(home: HomeLayout): Promise<Lake> {
-  // A variable specifier: the shared opener is written by another engineer and may not exist yet.
-  const spec = '../open-home-lake.js';
-  try {
-    const mod = (await import(spec)) as { openHomeLake?: (h: HomeLayout) => Promise<Lake> };
-    if (mod.openHomeLake) return await mod.openHomeLake(home);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw err;
-  }
-  return openLake({ root: home.lake, tmpDir: home.tmp });
 }
 
 export function register(program: Command): void {

@@ -3,7 +3,7 @@ import { resolveHome } from '../../core/home.js';
 import { loadFleetConfig } from '../../fleet/config.js';
 import { createWatcher } from '../../fleet/watcher.js';
 import { createAwsDiscover } from '../../fleet/aws-discover.js';
-import { openHomeLakeForCollect } from '../../collect/open-lake.js';
+import { openHomeLake } from '../open-home-lake.js';
 import { homeFlag } from '../main.js';
 
 export function register(program: Command): void {
@@ -35,7 +35,7 @@ Examples:
     .action(async (file: string, opts: { once?: boolean }, cmd: Command) => {
       const home = resolveHome(homeFlag(cmd));
       const first = loadFleetConfig(file); // fail early on a bad fleet file
-      const lake = first.databases.some((d) => d.log) ? await openHomeLakeForCollect(home) : undefined;
+      const lake = first.databases.some((d) => d.log) ? await openHomeLake(home) : undefined;
       const print = (o: { time: string; database: string; event: string; ok: boolean; message: string }) => process.stdout.write(`${o.time} ${o.database} ${o.event} ${o.ok ? 'ok' : 'FAIL'} ${o.message}\n`);
       const w = createWatcher({
         home,

@@ -79,7 +79,7 @@ export function createLakeBatch(ctx: LakeContext, publish: Publisher, opts: Batc
     const rows = await ctx.write(
       `COPY (SELECT ${SELECT_FOR_WRITE} FROM ${spillRelationSql(w)}) TO ${lit(outDir)} (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1, ` +
         `PARTITION_BY (${['log_type', 'account', 'region', 'date'].map(ident).join(', ')}), FILENAME_PATTERN 'f_{uuid}', ` +
-        `FILE_EXTENSION 'parquet-tmp', ROW_GROUP_SIZE_BYTES ${ctx.tuning.rowGroupBytes}${process.env.LAKE_DICT ? `, DICTIONARY_SIZE_LIMIT ${process.env.LAKE_DICT}` : ''}, RETURN_STATS${encryptionClause(key)})`,
+        `FILE_EXTENSION 'parquet-tmp', ROW_GROUP_SIZE_BYTES ${ctx.tuning.rowGroupBytes}, RETURN_STATS${encryptionClause(key)})`,
     );
     staged.push(...stagedFromStats(rows, outDir));
     await unlink(w.path).catch(() => undefined);
