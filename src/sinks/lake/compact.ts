@@ -97,7 +97,7 @@ export async function compactLake(ctx: LakeContext, opts: CompactOptions, onPubl
       const select = overlapping.has(plan.partition)
         ? `SELECT * FROM (${scan}) QUALIFY row_number() OVER (PARTITION BY event_id) = 1`
         : scan;
-      const rows = await ctx.write(`COPY (${select}) TO ${lit(out)} (FORMAT parquet, COMPRESSION zstd, RETURN_STATS${encryptionClause(key)})`);
+      const rows = await ctx.write(`COPY (${select}) TO ${lit(out)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE_BYTES ${ctx.tuning.rowGroupBytes}, RETURN_STATS${encryptionClause(key)})`);
       const [f] = stagedFromStats(rows, dir);
       staged.push({ plan, file: { ...f, tmpPath: out, partition: plan.partition } });
     }
