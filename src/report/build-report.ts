@@ -2,7 +2,7 @@ import { inIntervalsSql, outsideBusinessHours } from './business-hours.js';
 import { runChecks, type VaultStatus } from './frameworks.js';
 import { monthRange } from './month.js';
 import { loadOverview } from './overview.js';
-import { scalar, type QueryFn } from './run-query.js';
+import type { QueryFn } from './run-query.js';
 import { loadNotable, SECTIONS, type SectionContext } from './sections.js';
 import { monthFilter } from './sql.js';
 import type { ReportData, ReportOptions } from './types.js';
@@ -38,7 +38,6 @@ export async function buildReport(q: QueryFn, options: ReportOptions, vault: Vau
   const conn = lt('connection');
   const share = (k: 'who' | 'what' | 'outcome' | 'object') => (events ? sum((x) => x[k]) / events : 0);
   const completeness = { who: share('who'), what: share('what'), when: events ? 1 : 0, outcome: share('outcome'), origin: conn?.events ? conn.origin / conn.events : 1, object: share('object') };
-  const oldestEventDays = events > 0 ? await scalar(q, `SELECT date_diff('day', min(time), TIMESTAMP '${range.to.slice(0, 10)}') FROM events`) : null;
   const base: Omit<ReportData, 'checks'> = {
     title: `Database audit report — ${options.month}${options.account ? ` — account ${options.account}` : ''}`,
     month: options.month,
@@ -49,6 +48,6 @@ export async function buildReport(q: QueryFn, options: ReportOptions, vault: Vau
     totals: { events, connections: conn?.events ?? 0, failedLogins: conn?.failed ?? 0, userChanges, activity: lt('activity')?.events ?? 0, apiCalls: lt('api')?.events ?? 0 },
     sections,
   };
-  const checks = runChecks(options.framework, { data: base, completeness, oldestEventDays, vault });
+  const checks = runChecks(options.framework, { data: base, completeness, vault });
   return { ...base, checks };
 }

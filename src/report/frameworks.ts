@@ -12,7 +12,6 @@ export interface CheckFacts {
   data: Omit<ReportData, 'checks'>;
   /** Share (0–1) of events carrying each PCI 10.2.2 element. */
   completeness: { who: number; what: number; when: number; outcome: number; origin: number; object: number };
-  oldestEventDays: number | null;
   vault: VaultStatus;
 }
 

@@ -24,10 +24,12 @@ export const TOP_ROWS = 1000;
  * user change, TOP_ROWS for rankings); `totalRows` is always the exact count.
  */
 export async function table(q: QueryFn, id: string, title: string, sql: string, limit = TABLE_ROW_CAP): Promise<ReportTable> {
-  const r = await q(`SELECT * FROM (${sql}) LIMIT ${limit}`);
-  const rows = r.rows.map((row) => row.map(toCell));
-  const totalRows = rows.length < limit ? rows.length : await scalar(q, `SELECT count(*) FROM (${sql})`);
-  return { id, title, columns: r.columns, rows, totalRows };
+  // The total is counted from the same materialised result, so a capped table needs no second query
+  // (and the rows keep the ORDER BY of `sql`).
+  const r = await q(`WITH t AS MATERIALIZED (${sql}) SELECT t.*, (SELECT count(*) FROM t) AS __total FROM t LIMIT ${limit}`);
+  const totalRows = r.rows.length ? Number(toCell(r.rows[0]?.[r.columns.length - 1])) : 0;
+  const rows = r.rows.map((row) => row.slice(0, -1).map(toCell));
+  return { id, title, columns: r.columns.slice(0, -1), rows, totalRows };
 }
 
 /** A single number from a one-row, one-column query. */
