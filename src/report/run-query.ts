@@ -31,10 +31,3 @@ export async function table(q: QueryFn, id: string, title: string, sql: string, 
   const rows = r.rows.map((row) => row.slice(0, -1).map(toCell));
   return { id, title, columns: r.columns.slice(0, -1), rows, totalRows };
 }
-
-/** A single number from a one-row, one-column query. */
-export async function scalar(q: QueryFn, sql: string): Promise<number> {
-  const r = await q(sql);
-  const v = toCell(r.rows[0]?.[0]);
-  return typeof v === 'number' ? v : Number(v ?? 0);
-}
