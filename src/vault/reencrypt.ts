@@ -166,8 +166,9 @@ export async function reencryptVault(opts: ReencryptOptions): Promise<ReencryptR
       const cur = (await store.head(b.key)) ? await storedSha256(store, b.key) : null;
       if (cur !== staged.storedSha256) {
         if (cur !== null) {
-          await store.delete(b.key);
+          // Recorded before the delete (as retention does): a crash in between must not look like tampering.
           await digest?.recordDeletion({ key: b.key, sha256: cur, reason: 'reencrypt', rule: `reencrypt ${mode} to ${opts.toKey}` });
+          await store.delete(b.key);
         }
         await store.put(b.key, await store.get(stg), { contentType: 'application/vnd.auditlake.alv' });
       }
@@ -214,8 +215,8 @@ export async function reencryptVault(opts: ReencryptOptions): Promise<ReencryptR
   async function dropStaging(stg: string): Promise<void> {
     if (!(await store.head(stg))) return;
     const sha = await storedSha256(store, stg);
-    await store.delete(stg);
     await digest?.recordDeletion({ key: stg, sha256: sha, reason: 'reencrypt', rule: `reencrypt staging copy` });
+    await store.delete(stg);
   }
 
   // Phase 3: prove.
