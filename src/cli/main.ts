@@ -45,9 +45,20 @@ export function homeFlag(cmd: Command): string | undefined {
   return undefined;
 }
 
+/** Every command below `c`, with its full name (`retention plan`). */
+export function subcommands(c: Command, prefix = ''): Array<[string, Command]> {
+  return c.commands.flatMap((s): Array<[string, Command]> => [[`${prefix}${s.name()}`, s], ...subcommands(s, `${prefix}${s.name()} `)]);
+}
+
 export async function run(argv: string[]): Promise<void> {
   const program = await buildProgram();
-  program.exitOverride();
+  // Commander copies these settings to a sub-command only when it is created, and the commands exist by now:
+  // set them on each, so a usage error in `auditlake report` exits 2 like one in `auditlake` itself, and its
+  // message starts like every other error, with the command (`auditlake: report: required option …`), not `error:`.
+  for (const [name, c] of [['', program] as [string, Command], ...subcommands(program)]) {
+    c.exitOverride();
+    c.configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, `auditlake: ${name ? `${name}: ` : ''}`)) });
+  }
   try {
     await program.parseAsync(argv);
   } catch (err) {

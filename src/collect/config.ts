@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { parse } from 'yaml';
 import { AuditlakeError } from '../core/errors.js';
+import { parseYaml, readConfigText, rejectUnknownKeys } from './yaml-file.js';
 
 /** One database whose audit log the collector follows. */
 export interface CollectSource {
@@ -38,7 +37,7 @@ const BUF = new Set(['maxEvents', 'maxBytes', 'maxDelayMs']);
 const SRC = new Set(['name', 'type', 'log', 'format', 'server', 'account', 'region', 'utcOffsetMinutes', 'startAt']);
 
 function unknownKeys(where: string, o: Record<string, unknown>, allowed: Set<string>): void {
-  for (const k of Object.keys(o)) if (!allowed.has(k)) throw new AuditlakeError('E_USAGE', `collect config ${where}: unknown key "${k}" (allowed: ${[...allowed].join(', ')})`);
+  rejectUnknownKeys(`collect config ${where}`, o, allowed);
 }
 
 /** `8MiB`, `500kB`, `1000000` → bytes. */
@@ -52,12 +51,7 @@ function bytes(v: unknown, where: string): number {
 
 /** Parses and validates a collect config (YAML). Unknown keys are rejected by name. */
 export function parseCollectConfig(text: string, file = '<config>'): CollectConfig {
-  let doc: unknown;
-  try {
-    doc = parse(text);
-  } catch (err) {
-    throw new AuditlakeError('E_USAGE', `collect config ${file}: not valid YAML: ${(err as Error).message}`, { cause: err });
-  }
+  const doc = parseYaml(text, `collect config ${file}`);
   if (!doc || typeof doc !== 'object') throw new AuditlakeError('E_USAGE', `collect config ${file}: expected a mapping with "sources"`);
   const d = doc as Record<string, unknown>;
   unknownKeys(file, d, TOP);
@@ -98,11 +92,5 @@ export function parseCollectConfig(text: string, file = '<config>'): CollectConf
 }
 
 export function loadCollectConfig(file: string): CollectConfig {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new AuditlakeError('E_IO', `collect config ${file}: cannot read: ${(err as Error).message}`, { cause: err });
-  }
-  return parseCollectConfig(text, file);
+  return parseCollectConfig(readConfigText(file, `collect config ${file}`), file);
 }

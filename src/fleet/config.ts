@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { parse } from 'yaml';
+import { parseYaml, readConfigText, rejectUnknownKeys } from '../collect/yaml-file.js';
 import { AuditlakeError } from '../core/errors.js';
 
 /** One database the fleet file names (or discovery found). */
@@ -51,17 +50,12 @@ const RETRY = new Set(['attempts', 'baseMs', 'maxMs']);
 
 function check(where: string, o: unknown, allowed: Set<string>): Record<string, unknown> {
   if (!o || typeof o !== 'object' || Array.isArray(o)) throw new AuditlakeError('E_USAGE', `fleet ${where}: expected a mapping`);
-  for (const k of Object.keys(o)) if (!allowed.has(k)) throw new AuditlakeError('E_USAGE', `fleet ${where}: unknown key "${k}" (allowed: ${[...allowed].join(', ')})`);
+  rejectUnknownKeys(`fleet ${where}`, o, allowed);
   return o as Record<string, unknown>;
 }
 
 export function parseFleetConfig(text: string, file = '<fleet>'): FleetConfig {
-  let doc: unknown;
-  try {
-    doc = parse(text);
-  } catch (err) {
-    throw new AuditlakeError('E_USAGE', `fleet ${file}: not valid YAML: ${(err as Error).message}`, { cause: err });
-  }
+  const doc = parseYaml(text, `fleet ${file}`);
   const d = check(file, doc ?? {}, TOP);
   const base = file === '<fleet>' ? process.cwd() : dirname(resolve(file));
   const names = new Set<string>();
@@ -103,11 +97,5 @@ export function parseFleetConfig(text: string, file = '<fleet>'): FleetConfig {
 }
 
 export function loadFleetConfig(file: string): FleetConfig {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new AuditlakeError('E_IO', `fleet ${file}: cannot read: ${(err as Error).message}`, { cause: err });
-  }
-  return parseFleetConfig(text, file);
+  return parseFleetConfig(readConfigText(file, `fleet ${file}`), file);
 }

@@ -7,6 +7,7 @@ import { renderCloudTrailKey, renderRedshiftKey } from '../formats/object-key/re
 import { renderActivityLogRecord } from '../formats/redshift/activity-log/render-activity-log.js';
 import { renderConnectionLogLine } from '../formats/redshift/connection-log/render-connection-log.js';
 import { renderUserLogLine } from '../formats/redshift/user-log/render-user-log.js';
+import { DEFAULT_START } from './defaults.js';
 import { AUDIT_LOGGING_EVENTS, createCloudTrailSim } from './cloudtrail-sim.js';
 import { createClusterSim, HOUR, isAfterHours, SERVICE_USERS, type HourBatch } from './cluster-sim.js';
 import { createGzipWriter, type WrittenObject } from './gzip-writer.js';
@@ -20,7 +21,7 @@ const DAY = 24 * HOUR;
 /** Objects being gzipped at once: zlib runs on the libuv pool, so this overlaps compression with simulation. */
 const IN_FLIGHT = 8;
 
-export const DEFAULT_START = '2026-10-01';
+export { DEFAULT_START };
 
 function validate(o: GenerateOptions): { start: number; activityMb: number } {
   const bad = (m: string): never => {

@@ -1,24 +1,18 @@
 import { appendFile, mkdir, open, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AuditlakeError } from '../core/errors.js';
-import type { DeletionReason } from './types.js';
+import type { DeletionReason, DigestObjectEntry } from './types.js';
 
 /**
  * Durable record of vault writes/deletions not yet covered by a digest: one JSON line each, appended (and flushed
  * to disk) before record() returns, so a crash between a vault put and the end of the digest period loses nothing.
  */
 export type JournalEntry =
-  | {
+  | ({
       kind: 'object';
       /** When recorded, UTC ms: decides the digest period. */
       t: number;
-      key: string;
-      sha256: string;
-      size: number;
-      oldestEventTime?: number;
-      newestEventTime?: number;
-      plaintextSha256?: string;
-    }
+    } & DigestObjectEntry)
   | { kind: 'deletion'; t: number; key: string; sha256: string; reason: DeletionReason; rule: string };
 
 export const JOURNAL_FILE = 'digest-journal.jsonl';

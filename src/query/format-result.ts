@@ -1,8 +1,9 @@
 import Table from 'cli-table3';
 import type { QueryResult } from '../sinks/lake/types.js';
 
-export type OutputFormat = 'table' | 'json' | 'csv';
-export const OUTPUT_FORMATS: readonly OutputFormat[] = ['table', 'json', 'csv'];
+import type { OutputFormat } from './output-formats.js';
+
+export { OUTPUT_FORMATS, type OutputFormat } from './output-formats.js';
 
 /** A value as text for table and CSV cells: null → '', bigint exact, objects as JSON. */
 export function cellText(v: unknown): string {

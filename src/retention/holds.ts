@@ -24,6 +24,11 @@ export function removeHold(config: RetentionConfig, id: string): RetentionConfig
   return { ...config, holds: config.holds.filter((h) => h.id !== id) };
 }
 
+/** What a hold covers, for listings: `prefix …, account …, cluster …` (the criteria it has). */
+export function describeHold(h: LegalHold): string {
+  return [h.prefix && `prefix ${h.prefix}`, h.account && `account ${h.account}`, h.cluster && `cluster ${h.cluster}`].filter(Boolean).join(', ');
+}
+
 /** The first hold covering a vault object, or undefined. Every given criterion of a hold must match. */
 export function holdFor(holds: readonly LegalHold[], key: string, info: VaultKeyInfo | null): LegalHold | undefined {
   return holds.find(

@@ -2,7 +2,7 @@ export type { RetentionConfig, RetentionRule, LegalHold, FrameworkId } from './t
 export { FRAMEWORKS, frameworkViolation, isFrameworkId } from './frameworks.js';
 export { loadConfig, saveConfig, emptyConfig, CONFIG_FILE } from './config-file.js';
 export { setRule, removeRule, setFramework, ruleFor, describeRule } from './rules.js';
-export { addHold, removeHold, holdFor } from './holds.js';
+export { addHold, removeHold, holdFor, describeHold } from './holds.js';
 export { classifyVaultKey } from './classify-key.js';
 export { planRetention, formatPlan, type RetentionPlan, type PlanItem } from './plan.js';
 export { applyRetention, type ApplyResult } from './apply.js';

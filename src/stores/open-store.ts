@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { AuditlakeError } from '../core/errors.js';
+import { maskUrl } from '../core/mask-url.js';
 import { createFsStore } from './drivers/fs.js';
 import { createMemoryStore } from './drivers/memory.js';
 import { createS3Store } from './drivers/s3.js';
@@ -51,7 +52,7 @@ export function openStore(location: string, opts: OpenStoreOptions = {}): Object
   if (location.startsWith('memory://')) return createMemoryStore({ name: location.slice('memory://'.length) });
   if (location.startsWith('file://')) return createFsStore({ root: fileURLToPath(location) });
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(location)) {
-    throw new AuditlakeError('E_USAGE', `store: unsupported location ${location} (use a directory, file:// or s3://bucket/prefix)`);
+    throw new AuditlakeError('E_USAGE', `store: unsupported location ${maskUrl(location)} (use a directory, file:// or s3://bucket/prefix)`);
   }
   return createFsStore({ root: location });
 }

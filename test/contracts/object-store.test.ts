@@ -71,6 +71,14 @@ describe('openStore', () => {
     assert.throws(() => openStore('gs://bucket/x'), /unsupported location/);
   });
 
+  test('an unsupported location with credentials in it is named without the password', () => {
+    assert.throws(() => openStore('https://svc:hunter2@minio.example.com/vault'), (err: Error) => {
+      assert.match(err.message, /unsupported location https:\/\/svc:\*\*\*@minio\.example\.com\/vault/);
+      assert.doesNotMatch(err.message, /hunter2/);
+      return true;
+    });
+  });
+
   test('s3:// reaches a custom endpoint from AUDITLAKE_S3_ENDPOINT (path-style)', async () => {
     if (!s3) throw new Error('s3rver not started');
     const store = openStore('s3://contract/open-store/', { env: s3.env });

@@ -1,6 +1,5 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,21 +10,14 @@ import { fullJitterDelay } from '../../src/fleet/backoff.js';
 import { pgSkip, startPostgres, PG_SUPERUSER_PASSWORD } from '../helpers/postgres.js';
 import { freePort } from '../helpers/postgres.js';
 import { openHomeLake } from '../../src/cli/open-home-lake.js';
+import { startWebhookSink } from '../helpers/webhook-sink.js';
 
 test('fleet watch: new entry → enable+verify; drift re-enforced + webhook; unreachable → full-jitter retries → failed', { skip: pgSkip(), timeout: 60_000 }, async () => {
   const db = await startPostgres();
   const work = mkdtempSync(join(tmpdir(), 'fleet-'));
-  const hooks: Array<Record<string, string>> = [];
-  const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => (body += c));
-    req.on('end', () => {
-      hooks.push(JSON.parse(body) as Record<string, string>);
-      res.end('ok');
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const hookUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}/alerts`;
+  const sink = await startWebhookSink({ path: '/alerts' });
+  const hooks = sink.hooks;
+  const hookUrl = sink.url;
   process.env.AL_TEST_PG_PW = PG_SUPERUSER_PASSWORD;
   const deadPort = await freePort();
   try {
@@ -81,7 +73,7 @@ test('fleet watch: new entry → enable+verify; drift re-enforced + webhook; unr
     assert.ok(!everything.includes(PG_SUPERUSER_PASSWORD));
     await w.stop();
   } finally {
-    server.close();
+    await sink.close();
     await db.stop();
     rmSync(work, { recursive: true, force: true });
   }
@@ -90,21 +82,13 @@ test('fleet watch: new entry → enable+verify; drift re-enforced + webhook; unr
 test('fleet watch with collection: events reach the lake; silence past the threshold raises one alert', { skip: pgSkip(), timeout: 60_000 }, async () => {
   const db = await startPostgres();
   const work = mkdtempSync(join(tmpdir(), 'fleet-'));
-  const hooks: Array<Record<string, string>> = [];
-  const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => (body += c));
-    req.on('end', () => {
-      hooks.push(JSON.parse(body) as Record<string, string>);
-      res.end('ok');
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const sink = await startWebhookSink();
+  const hooks = sink.hooks;
   const home = resolveHome(join(work, 'home'));
   const lake = await openHomeLake(home);
   try {
     const fleetFile = join(work, 'fleet.yaml');
-    writeFileSync(fleetFile, `webhook: http://127.0.0.1:${(server.address() as { port: number }).port}/\ndriftCheckSeconds: 3600\ndatabases:\n  - name: pg1\n    url: postgres://postgres@127.0.0.1:${db.port}/postgres?host=${db.dir}\n    log: ${db.logDir}/postgresql*.csv\n    silenceMinutes: 0.05\n`);
+    writeFileSync(fleetFile, `webhook: ${sink.url}\ndriftCheckSeconds: 3600\ndatabases:\n  - name: pg1\n    url: postgres://postgres@127.0.0.1:${db.port}/postgres?host=${db.dir}\n    log: ${db.logDir}/postgresql*.csv\n    silenceMinutes: 0.05\n`);
     const lines: string[] = [];
     const w = createWatcher({ home, lake, loadConfig: () => loadFleetConfig(fleetFile), write: (s) => lines.push(s) });
     let out = await w.cycle();
@@ -129,7 +113,7 @@ test('fleet watch with collection: events reach the lake; silence past the thres
     await w.stop();
   } finally {
     await lake.close();
-    server.close();
+    await sink.close();
     await db.stop();
     rmSync(work, { recursive: true, force: true });
   }

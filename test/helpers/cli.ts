@@ -1,4 +1,6 @@
-import type { ChildProcess, SpawnOptions } from 'node:child_process';
+import { spawnSync, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { join } from 'node:path';
+import { repoRoot } from './repo-root.js';
 import { spawnHelper } from './spawn-ts.js';
 
 export interface CliResult {
@@ -17,6 +19,19 @@ export function spawnCli(args: string[], opts: SpawnOptions = {}): ChildProcess 
 export function runCli(args: string[], opts: SpawnOptions = {}): Promise<CliResult> {
   const child = spawnCli(args, opts);
   return finished(child);
+}
+
+/**
+ * Runs the installed entry point `bin/auditlake.js --home <home> <args>` (it loads dist/: `npm test` builds
+ * first) to completion, with no environment but PATH and `env`, so nothing from the caller's shell leaks in.
+ */
+export function runBinSync(home: string, args: string[], opts: { env?: Record<string, string>; timeoutMs?: number } = {}): { code: number; out: string; err: string } {
+  const r = spawnSync(process.execPath, [join(repoRoot, 'bin/auditlake.js'), '--home', home, ...args], {
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH ?? '', ...opts.env },
+    timeout: opts.timeoutMs ?? 60_000,
+  });
+  return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
 }
 
 export function finished(child: ChildProcess): Promise<CliResult> {

@@ -1,9 +1,9 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runBinSync } from '../helpers/cli.js';
 import { repoRoot } from '../helpers/repo-root.js';
 
 /**
@@ -13,11 +13,8 @@ import { repoRoot } from '../helpers/repo-root.js';
  */
 const home = mkdtempSync(join(tmpdir(), 'auditlake-report-cli-'));
 after(() => rmSync(home, { recursive: true, force: true }));
-const env = { PATH: process.env.PATH ?? '', AUDITLAKE_PASSPHRASE: 'report-test-passphrase', AUDITLAKE_DIGEST_PERIOD: '1s' };
-function cli(...args: string[]) {
-  const r = spawnSync(process.execPath, [join(repoRoot, 'bin/auditlake.js'), '--home', home, ...args], { encoding: 'utf8', env, timeout: 120_000 });
-  return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
-}
+const env = { AUDITLAKE_PASSPHRASE: 'report-test-passphrase', AUDITLAKE_DIGEST_PERIOD: '1s' };
+const cli = (...args: string[]) => runBinSync(home, args, { env, timeoutMs: 120_000 });
 const ok = (r: { code: number; out: string; err: string }) => { assert.equal(r.code, 0, r.out + r.err); return r; };
 const check = (out: string, req: string) => new RegExp(`^\\s+(\\S+)\\s+${req.replace(/\./g, '\\.')}\\s`, 'm').exec(out)?.[1];
 function files(dir: string): string[] {

@@ -1,17 +1,14 @@
-import { spawnSync } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { runBinSync } from '../helpers/cli.js';
 import { repoRoot } from '../helpers/repo-root.js';
 
 const FIXTURES = join(repoRoot, 'test/fixtures/redshift-test-drive');
 
-function cli(home: string, ...args: string[]): { code: number; out: string; err: string } {
-  const r = spawnSync(process.execPath, [join(repoRoot, 'bin/auditlake.js'), '--home', home, ...args], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' }, timeout: 60_000 });
-  return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
-}
+const cli = (home: string, ...args: string[]) => runBinSync(home, args);
 
 test('retention apply drops expired lake partitions (real ingest, real lake); other log types stay queryable', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'auditlake-ret-lake-'));

@@ -1,8 +1,5 @@
 import type { Command } from 'commander';
 import { resolveHome } from '../../core/home.js';
-import { loadCollectConfig } from '../../collect/config.js';
-import { openHomeLake } from '../open-home-lake.js';
-import { runCollect } from '../../collect/run-collect.js';
 import { homeFlag } from '../main.js';
 
 export function register(program: Command): void {
@@ -27,6 +24,12 @@ Examples:
   auditlake collect collect.yaml             follow the logs until SIGTERM/SIGINT (flushes before exit)
   auditlake collect collect.yaml --once      one pass, e.g. from cron`)
     .action(async (file: string, opts: { once?: boolean }, cmd: Command) => {
+      // Loaded here, not at the top: every command module is imported for `auditlake --help`.
+      const [{ loadCollectConfig }, { runCollect }, { openHomeLake }] = await Promise.all([
+        import('../../collect/config.js'),
+        import('../../collect/run-collect.js'),
+        import('../open-home-lake.js'),
+      ]);
       const home = resolveHome(homeFlag(cmd));
       const cfg = loadCollectConfig(file);
       const lake = await openHomeLake(home);

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { resolveHome } from '../../core/home.js';
-import { openHomeLake } from '../open-home-lake.js';
 import { homeFlag } from '../main.js';
 
 export function register(program: Command): void {
@@ -11,6 +10,7 @@ Examples:
   auditlake compact
   auditlake --home /var/lib/auditlake compact`)
     .action(async (_opts: unknown, cmd: Command) => {
+      const { openHomeLake } = await import('../open-home-lake.js'); // lazy: keeps `auditlake --help` fast
       const lake = await openHomeLake(resolveHome(homeFlag(cmd)));
       try {
         const started = Date.now();

@@ -1,10 +1,6 @@
 import type { Command } from 'commander';
-import { AuditlakeError } from '../../core/errors.js';
 import { resolveHome } from '../../core/home.js';
-import { runDemo } from '../../generate/demo/run-demo.js';
-import { createProgressReporter } from '../../pipeline/progress-reporter.js';
-import { openHomeVault } from '../../vault/open-home-vault.js';
-import { openHomeLake } from '../open-home-lake.js';
+import { intFlag } from '../int-flag.js';
 import { homeFlag } from '../main.js';
 
 export function register(program: Command): void {
@@ -26,11 +22,14 @@ Examples:
   auditlake demo --accounts 1 --days 2  a quick look (a few seconds)
   auditlake --home /tmp/al query "select count(*) from events"   then explore`)
     .action(async (flags: { fresh?: boolean; progress: boolean; accounts: string; days: string }, cmd: Command) => {
-      const int = (name: string, v: string): number => {
-        if (!/^\d+$/.test(v)) throw new AuditlakeError('E_USAGE', `demo: ${name} "${v}" is not a whole number`);
-        return Number(v);
-      };
-      const scenario = { accounts: int('--accounts', flags.accounts), days: int('--days', flags.days) };
+      const scenario = { accounts: intFlag('demo', '--accounts', flags.accounts), days: intFlag('demo', '--days', flags.days) };
+      // Loaded here, not at the top: every command module is imported for `auditlake --help`.
+      const [{ runDemo }, { createProgressReporter }, { openHomeVault }, { openHomeLake }] = await Promise.all([
+        import('../../generate/demo/run-demo.js'),
+        import('../../pipeline/progress-reporter.js'),
+        import('../../vault/open-home-vault.js'),
+        import('../open-home-lake.js'),
+      ]);
       const flag = homeFlag(cmd);
       const home = resolveHome(flag);
       const vault = await openHomeVault(home, { mode: 'auto' });

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { AuditlakeError } from '../../core/errors.js';
+import { DEFAULT_PGAUDIT_LOG } from '../../sources/postgres/defaults.js';
 import { formatEnableResult } from '../../sources/postgres/enable-result.js';
-import { enablePostgres, DEFAULT_PGAUDIT_LOG } from '../../sources/postgres/enable.js';
-import { enableMariaDb } from '../../sources/mariadb/enable.js';
+import { intFlag } from '../int-flag.js';
 
 export function register(program: Command): void {
   program
@@ -27,12 +27,14 @@ Exit codes: 0 enabled and verified; 7 needs a restart (pgaudit not preloaded: th
 1 settings applied but the canary never reached the audit log; 8 database error.`)
     .action(async (target: string, opts: { dryRun?: boolean; pgauditLog: string; logFormat: string; auditFile?: string; keepErrorStatements?: boolean; verifyTimeout: string }) => {
       const url = withEnvPassword(target);
-      const verifyTimeoutMs = Number(opts.verifyTimeout);
+      const verifyTimeoutMs = intFlag('enable', '--verify-timeout', opts.verifyTimeout, 1);
       let res;
       if (/^postgres(ql)?:\/\//.test(url)) {
         if (opts.logFormat !== 'csvlog' && opts.logFormat !== 'jsonlog') throw new AuditlakeError('E_USAGE', `enable: --log-format must be csvlog or jsonlog, not ${opts.logFormat}`);
+        const { enablePostgres } = await import('../../sources/postgres/enable.js'); // lazy: loads pg
         res = await enablePostgres(url, { dryRun: opts.dryRun, pgauditLog: opts.pgauditLog, logFormat: opts.logFormat, keepErrorStatements: opts.keepErrorStatements, verifyTimeoutMs });
       } else if (/^(mariadb|mysql):\/\//.test(url)) {
+        const { enableMariaDb } = await import('../../sources/mariadb/enable.js'); // lazy: loads mariadb
         res = await enableMariaDb(url, { dryRun: opts.dryRun, auditFile: opts.auditFile, verifyTimeoutMs });
       } else if (/^(rds|redshift):\/\//.test(url)) {
         process.stdout.write((await enableAws(url, !!opts.dryRun, opts.pgauditLog)) + '\n');

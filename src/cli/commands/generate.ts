@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { AuditlakeError } from '../../core/errors.js';
-import { clearGenerated, DEFAULT_START, generate } from '../../generate/generate.js';
-import { formatGenerateSummary } from '../../generate/summary.js';
+import { DEFAULT_START } from '../../generate/defaults.js';
 import type { GeneratedLogType } from '../../generate/types.js';
+import { intFlag } from '../int-flag.js';
 
 interface GenerateFlags {
   accounts: string;
@@ -17,10 +17,8 @@ interface GenerateFlags {
 
 const LOG_TYPES: GeneratedLogType[] = ['connectionlog', 'userlog', 'useractivitylog', 'cloudtrail'];
 
-function int(name: string, v: string): number {
-  if (!/^-?\d+$/.test(v)) throw new AuditlakeError('E_USAGE', `generate: ${name} "${v}" is not an integer`);
-  return Number(v);
-}
+// Range checks (accounts 1–9, days 1–366) are generate()'s own; here only "is it an integer".
+const int = (flag: string, v: string): number => intFlag('generate', flag, v, -Infinity);
 
 export function register(program: Command): void {
   program
@@ -45,6 +43,8 @@ Examples:
       for (const t of only ?? []) if (!LOG_TYPES.includes(t)) throw new AuditlakeError('E_USAGE', `generate: --only: unknown log type "${t}" (use ${LOG_TYPES.join(', ')})`);
       const activityMb = flags.activityMb === undefined ? undefined : Number(flags.activityMb);
       if (activityMb !== undefined && !(activityMb >= 0)) throw new AuditlakeError('E_USAGE', `generate: --activity-mb "${flags.activityMb}" is not a number ≥ 0`);
+      // Loaded here, not at the top: every command module is imported for `auditlake --help`.
+      const [{ clearGenerated, generate }, { formatGenerateSummary }] = await Promise.all([import('../../generate/generate.js'), import('../../generate/summary.js')]);
       if (flags.force) await clearGenerated(flags.out);
       const t0 = performance.now();
       const r = await generate({

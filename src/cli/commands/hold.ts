@@ -1,9 +1,13 @@
 import type { Command } from 'commander';
 import { resolveHome } from '../../core/home.js';
-import { loadConfig, saveConfig } from '../../retention/config-file.js';
-import { addHold, removeHold } from '../../retention/holds.js';
+import { actor } from '../actor.js';
 import { homeFlag } from '../main.js';
-import { actor } from './retention.js';
+
+/** The retention library, loaded on use: every command module is imported for `auditlake --help`. */
+async function lib() {
+  const [config, holds] = await Promise.all([import('../../retention/config-file.js'), import('../../retention/holds.js')]);
+  return { ...config, ...holds };
+}
 
 export function register(program: Command): void {
   const hold = program
@@ -26,6 +30,7 @@ Examples:
     .option('--by <name>', 'who places it (default: the OS user)')
     .addHelpText('after', '\nExample:\n  auditlake hold add --account 123456789012 --reason "SEC request 2026-04"')
     .action(async (o: { prefix?: string; account?: string; cluster?: string; reason: string; by?: string }, cmd: Command) => {
+      const { loadConfig, saveConfig, addHold } = await lib();
       const home = resolveHome(homeFlag(cmd));
       const { config, hold: h } = addHold(await loadConfig(home.root), { ...o, by: actor(o.by) });
       await saveConfig(home.root, config);
@@ -38,6 +43,7 @@ Examples:
     .argument('<id>', 'hold id from `hold list`')
     .addHelpText('after', '\nExample:\n  auditlake hold remove hold-1a2b3c4d')
     .action(async (id: string, _o: unknown, cmd: Command) => {
+      const { loadConfig, saveConfig, removeHold } = await lib();
       const home = resolveHome(homeFlag(cmd));
       await saveConfig(home.root, removeHold(await loadConfig(home.root), id));
       process.stdout.write(`removed ${id}\n`);
@@ -49,6 +55,7 @@ Examples:
     .option('--json', 'print JSON')
     .addHelpText('after', '\nExample:\n  auditlake hold list')
     .action(async (o: { json?: boolean }, cmd: Command) => {
+      const { loadConfig, describeHold } = await lib();
       const home = resolveHome(homeFlag(cmd));
       const { holds } = await loadConfig(home.root);
       if (o.json) {
@@ -57,8 +64,7 @@ Examples:
       }
       if (holds.length === 0) process.stdout.write('no legal holds\n');
       for (const h of holds) {
-        const what = [h.prefix && `prefix ${h.prefix}`, h.account && `account ${h.account}`, h.cluster && `cluster ${h.cluster}`].filter(Boolean).join(', ');
-        process.stdout.write(`${h.id}\t${what}\t${h.reason}\tby ${h.by}\t${h.createdAt}\n`);
+        process.stdout.write(`${h.id}\t${describeHold(h)}\t${h.reason}\tby ${h.by}\t${h.createdAt}\n`);
       }
     });
 }

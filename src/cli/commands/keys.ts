@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { AuditlakeError } from '../../core/errors.js';
 import { resolveHome } from '../../core/home.js';
-import { openKeyring } from '../../keyring/open-keyring.js';
 import type { KeyInfo } from '../../keyring/types.js';
 import { homeFlag } from '../main.js';
 
@@ -26,7 +25,8 @@ Examples:
   auditlake keys disable alias/RedshiftAuditKey     every read or write with it now fails (E_KEY, exit 6)
   auditlake keys enable alias/RedshiftAuditKey`);
 
-  const open = (cmd: Command) => openKeyring(resolveHome(homeFlag(cmd)));
+  // Loaded on use, not at the top: every command module is imported for `auditlake --help`.
+  const open = async (cmd: Command) => (await import('../../keyring/open-keyring.js')).openKeyring(resolveHome(homeFlag(cmd)));
 
   keys.command('create')
     .description('Create a customer key (the first one becomes the default vault key)')
@@ -35,7 +35,7 @@ Examples:
     .option('--default', 'make it the default key for new vault objects')
     .addHelpText('after', '\nExample:\n  auditlake keys create --alias alias/RedshiftAuditKey2026 --default')
     .action(async (o: { alias?: string; description: string; default?: boolean }, cmd: Command) => {
-      const k = await open(cmd).create({ ...(o.alias ? { alias: o.alias } : {}), description: o.description, makeDefault: !!o.default });
+      const k = await (await open(cmd)).create({ ...(o.alias ? { alias: o.alias } : {}), description: o.description, makeDefault: !!o.default });
       process.stdout.write(`created ${line(k)}\n`);
     });
 
@@ -44,7 +44,7 @@ Examples:
     .option('--json', 'print JSON')
     .addHelpText('after', '\nExample:\n  auditlake keys list')
     .action(async (o: { json?: boolean }, cmd: Command) => {
-      const all = await open(cmd).list();
+      const all = await (await open(cmd)).list();
       if (o.json) process.stdout.write(JSON.stringify(all, null, 2) + '\n');
       else process.stdout.write(['KEY ID\tALIASES\tSTATE\tCREATED\tDESCRIPTION', ...all.map(line)].join('\n') + '\n');
     });
@@ -53,7 +53,7 @@ Examples:
     .description('Make a key the default for new vault objects (local keyring; with aws-kms set AUDITLAKE_KMS_KEY)')
     .addHelpText('after', '\nExample:\n  auditlake keys default alias/RedshiftAuditKey2026')
     .action(async (key: string, _o: unknown, cmd: Command) => {
-      const kr = open(cmd);
+      const kr = await open(cmd);
       if (!kr.setDefault) throw new AuditlakeError('E_USAGE', `keys: the ${kr.driver} keyring takes its default key from AUDITLAKE_KMS_KEY`);
       await kr.setDefault(key);
       process.stdout.write(`default ${line(await kr.describe(key))}\n`);
@@ -68,7 +68,7 @@ Examples:
       .description(what)
       .addHelpText('after', `\nExample:\n  ${example}`)
       .action(async (key: string, _o: unknown, cmd: Command) => {
-        const kr = open(cmd);
+        const kr = await open(cmd);
         if (verb === 'rotate') await kr.rotate(key);
         else if (verb === 'disable') await kr.disable(key);
         else await kr.enable(key);

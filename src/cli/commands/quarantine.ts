@@ -1,13 +1,18 @@
 import type { Command } from 'commander';
 import { AuditlakeError } from '../../core/errors.js';
 import { resolveHome } from '../../core/home.js';
-import { formatQuarantineTable } from '../../sinks/quarantine/format-entries.js';
-import { createQuarantine } from '../../sinks/quarantine/quarantine.js';
 import type { QuarantineEntry } from '../../sinks/quarantine/types.js';
+import { intFlag } from '../int-flag.js';
 import { homeFlag } from '../main.js';
 
 export function register(program: Command): void {
-  const q = program.command('quarantine').description('Records ingest refused (malformed), with file, line and reason');
+  const q = program
+    .command('quarantine')
+    .description('Records ingest refused (malformed), with file, line and reason')
+    .addHelpText('after', `
+Examples:
+  auditlake quarantine list
+  auditlake quarantine list --limit 20`);
   q.command('list')
     .description('List quarantined records: source file, line, reason and a redacted excerpt')
     .option('--format <format>', 'table or json (JSON Lines, one entry per line)', 'table')
@@ -20,8 +25,9 @@ Examples:
       if (opts.format !== 'table' && opts.format !== 'json') {
         throw new AuditlakeError('E_USAGE', `quarantine list: --format must be table or json, not "${opts.format}"`);
       }
-      const limit = Number(opts.limit);
-      if (!Number.isInteger(limit) || limit < 0) throw new AuditlakeError('E_USAGE', `quarantine list: --limit "${opts.limit}" is not a whole number`);
+      const limit = intFlag('quarantine list', '--limit', opts.limit);
+      // Loaded here, not at the top: every command module is imported for `auditlake --help`.
+      const [{ formatQuarantineTable }, { createQuarantine }] = await Promise.all([import('../../sinks/quarantine/format-entries.js'), import('../../sinks/quarantine/quarantine.js')]);
       const home = resolveHome(homeFlag(cmd));
       const quarantine = createQuarantine(home.quarantine);
       let n = 0;

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { AuditlakeError } from '../../core/errors.js';
 import { resolveHome } from '../../core/home.js';
-import { formatResult, OUTPUT_FORMATS, type OutputFormat } from '../../query/format-result.js';
-import { openHomeLake } from '../open-home-lake.js';
+import { OUTPUT_FORMATS, type OutputFormat } from '../../query/output-formats.js';
+import { intFlag } from '../int-flag.js';
 import { homeFlag } from '../main.js';
 
 export function register(program: Command): void {
@@ -23,8 +23,9 @@ Examples:
   auditlake query 'describe events'`)
     .action(async (sql: string, opts: { format: string; maxWidth: string }, cmd: Command) => {
       if (!OUTPUT_FORMATS.includes(opts.format as OutputFormat)) throw new AuditlakeError('E_USAGE', `query: --format "${opts.format}" is not one of ${OUTPUT_FORMATS.join(', ')}`);
-      const maxWidth = Number(opts.maxWidth);
-      if (!Number.isInteger(maxWidth) || maxWidth < 4) throw new AuditlakeError('E_USAGE', `query: --max-width "${opts.maxWidth}" is not an integer ≥ 4`);
+      const maxWidth = intFlag('query', '--max-width', opts.maxWidth, 4);
+      // Loaded here, not at the top: every command module is imported for `auditlake --help`.
+      const [{ formatResult }, { openHomeLake }] = await Promise.all([import('../../query/format-result.js'), import('../open-home-lake.js')]);
       const lake = await openHomeLake(resolveHome(homeFlag(cmd)));
       try {
         const result = await lake.query(sql);

@@ -2,13 +2,6 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { AuditlakeError } from '../../core/errors.js';
 import { resolveHome } from '../../core/home.js';
-import { openDigestRecorder } from '../../integrity/open-recorder.js';
-import { openKeyring } from '../../keyring/open-keyring.js';
-import { createFsStore } from '../../stores/drivers/fs.js';
-import { openStore } from '../../stores/open-store.js';
-import { formatReencryptReport } from '../../vault/format-reencrypt.js';
-import { rewrapHomeLakeKey } from '../../vault/lake-key.js';
-import { reencryptVault } from '../../vault/reencrypt.js';
 import { homeFlag } from '../main.js';
 
 export function register(program: Command): void {
@@ -31,6 +24,16 @@ Examples:
   auditlake reencrypt --to alias/RedshiftAuditKey2026 --from alias/RedshiftAuditKey --rewrap-only
   auditlake keys disable alias/RedshiftAuditKey        once the report says VERIFIED`)
     .action(async (o: { to: string; from?: string; rewrapOnly?: boolean; store?: string; json?: boolean }, cmd: Command) => {
+      // Loaded here, not at the top: every command module is imported for `auditlake --help`.
+      const [{ openDigestRecorder }, { openKeyring }, { createFsStore }, { openStore }, { formatReencryptReport }, { rewrapHomeLakeKey }, { reencryptVault }] = await Promise.all([
+        import('../../integrity/open-recorder.js'),
+        import('../../keyring/open-keyring.js'),
+        import('../../stores/drivers/fs.js'),
+        import('../../stores/open-store.js'),
+        import('../../vault/format-reencrypt.js'),
+        import('../../vault/lake-key.js'),
+        import('../../vault/reencrypt.js'),
+      ]);
       const home = resolveHome(homeFlag(cmd));
       const store = o.store ? openStore(o.store) : createFsStore({ root: home.vault });
       const keyring = openKeyring(home);

@@ -2,11 +2,8 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { AuditlakeError } from '../../core/errors.js';
 import { resolveHome } from '../../core/home.js';
-import { buildReport, DEFAULT_REPORT_OPTIONS } from '../../report/build-report.js';
 import type { FrameworkId, ReportOptions } from '../../report/types.js';
-import { writeReport } from '../../report/write-report.js';
-import { openHomeLake } from '../open-home-lake.js';
-import { homeVaultStatus } from '../vault-status.js';
+import { intFlag } from '../int-flag.js';
 import { homeFlag } from '../main.js';
 
 const FRAMEWORKS: FrameworkId[] = ['pci-dss', 'soc2', 'hipaa', 'gxp', 'none'];
@@ -46,12 +43,19 @@ Check a bundle (what an auditor runs):
   openssl pkeyutl -verify -pubin -inkey report-signing.pub.pem -rawin -in manifest.json -sigfile manifest.json.sig`)
     .action(async (opts: { month: string; account?: string; framework: string; out: string; businessHours: string; timezone: string; adminUsers: string; maxRows: string; pdf: boolean; bundle?: boolean; verify: boolean }, cmd: Command) => {
       if (!FRAMEWORKS.includes(opts.framework as FrameworkId)) throw new AuditlakeError('E_USAGE', `report: --framework "${opts.framework}" is not one of ${FRAMEWORKS.join(', ')}`);
-      const maxRows = Number(opts.maxRows);
-      if (!Number.isInteger(maxRows) || maxRows < 1) throw new AuditlakeError('E_USAGE', `report: --max-rows "${opts.maxRows}" is not a positive integer`);
+      const maxRows = intFlag('report', '--max-rows', opts.maxRows, 1);
       const home = resolveHome(homeFlag(cmd));
+      const businessHours = parseBusinessHours(opts.businessHours);
+      // Loaded here, not at the top: every command module is imported for `auditlake --help`.
+      const [{ buildReport, DEFAULT_REPORT_OPTIONS }, { writeReport }, { openHomeLake }, { homeVaultStatus }] = await Promise.all([
+        import('../../report/build-report.js'),
+        import('../../report/write-report.js'),
+        import('../open-home-lake.js'),
+        import('../vault-status.js'),
+      ]);
       const options: ReportOptions = {
         ...DEFAULT_REPORT_OPTIONS, month: opts.month, account: opts.account, framework: opts.framework as FrameworkId,
-        businessHours: parseBusinessHours(opts.businessHours), timeZone: opts.timezone, maxRows,
+        businessHours, timeZone: opts.timezone, maxRows,
         adminUsers: opts.adminUsers.split(',').map((s) => s.trim()).filter(Boolean),
       };
       const started = Date.now();

@@ -1,44 +1,23 @@
-import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { LOG_TYPES, type LogType } from '../../core/event.js';
 import { AuditlakeError } from '../../core/errors.js';
 import { resolveHome, type HomeLayout } from '../../core/home.js';
 import { parseTime } from '../../integrity/duration.js';
-import { lazyDigestRecorder, openDigestRecorder } from '../../integrity/open-recorder.js';
-import { applyRetention } from '../../retention/apply.js';
-import { loadConfig, saveConfig } from '../../retention/config-file.js';
 import { FRAMEWORKS, isFrameworkId } from '../../retention/frameworks.js';
-import { exportLifecycle } from '../../retention/lifecycle.js';
-import { formatPlan, planRetention } from '../../retention/plan.js';
-import { describeRule, removeRule, setFramework, setRule } from '../../retention/rules.js';
 import type { Lake } from '../../sinks/lake/types.js';
-import { openStore } from '../../stores/open-store.js';
+import { actor } from '../actor.js';
 import { homeFlag } from '../main.js';
 
-/** Who is acting, for the record: --by, else the OS user. */
-export function actor(by?: string): string {
-  if (by) return by;
-  try {
-    return userInfo().username;
-  } catch {
-    return process.env.USER ?? 'unknown';
-  }
-}
-
-/**
- * The home's lake, when it can be opened and supports partition retention. Loaded through a computed specifier
- * so this command does not depend on the lake helper at build time (it is optional for retention).
- */
-async function openLakeForRetention(home: HomeLayout): Promise<Lake | null> {
-  const spec = '../open-home-lake.js';
-  let mod: { openHomeLake?: (h: HomeLayout) => Promise<Lake> };
-  try {
-    mod = (await import(spec)) as typeof mod;
-  } catch {
-    return null;
-  }
-  if (typeof mod.openHomeLake !== 'function') return null;
-  return mod.openHomeLake(home);
+/** The retention library, loaded on use: every command module is imported for `auditlake --help`. */
+async function lib() {
+  const [apply, config, lifecycle, plan, rules] = await Promise.all([
+    import('../../retention/apply.js'),
+    import('../../retention/config-file.js'),
+    import('../../retention/lifecycle.js'),
+    import('../../retention/plan.js'),
+    import('../../retention/rules.js'),
+  ]);
+  return { ...apply, ...config, ...lifecycle, ...plan, ...rules };
 }
 
 interface CommonOpts {
@@ -49,7 +28,7 @@ interface CommonOpts {
 
 async function withTargets<T>(cmd: Command, opts: CommonOpts, fn: (t: { home: HomeLayout; lake: Lake | null; now: number }) => Promise<T>): Promise<T> {
   const home = resolveHome(homeFlag(cmd));
-  const lake = opts.lake ? await openLakeForRetention(home) : null;
+  const lake = opts.lake ? await (await import('../open-home-lake.js')).openHomeLake(home) : null;
   try {
     return await fn({ home, lake, now: opts.now ? parseTime(opts.now, 'retention: --now') : Date.now() });
   } finally {
@@ -78,6 +57,7 @@ Examples:
     .addHelpText('after', '\nExample:\n  auditlake retention framework hipaa')
     .action(async (name: string, _o: unknown, cmd: Command) => {
       if (!isFrameworkId(name)) throw new AuditlakeError('E_USAGE', `retention: framework "${name}" is not one of ${Object.keys(FRAMEWORKS).join(', ')}`);
+      const { loadConfig, saveConfig, setFramework } = await lib();
       const home = resolveHome(homeFlag(cmd));
       const next = setFramework(await loadConfig(home.root), name);
       await saveConfig(home.root, next);
@@ -96,6 +76,7 @@ Examples:
     .addHelpText('after', '\nExample:\n  auditlake retention set --account 123456789012 --log-type activity --keep 400d --lake-keep 90d')
     .action(async (o: { account: string; logType: string; keep: string; lakeKeep?: string; overrideFramework?: string; by?: string }, cmd: Command) => {
       if (o.logType !== '*' && !(LOG_TYPES as readonly string[]).includes(o.logType)) throw new AuditlakeError('E_USAGE', `retention: --log-type "${o.logType}" is not one of ${LOG_TYPES.join(', ')}, *`);
+      const { loadConfig, saveConfig, setRule, describeRule } = await lib();
       const home = resolveHome(homeFlag(cmd));
       const next = setRule(await loadConfig(home.root), {
         account: o.account,
@@ -117,6 +98,7 @@ Examples:
     .option('--log-type <type>', 'log type, or *', '*')
     .addHelpText('after', '\nExample:\n  auditlake retention remove --account 123456789012 --log-type connection')
     .action(async (o: { account: string; logType: string }, cmd: Command) => {
+      const { loadConfig, saveConfig, removeRule } = await lib();
       const home = resolveHome(homeFlag(cmd));
       await saveConfig(home.root, removeRule(await loadConfig(home.root), o.account, o.logType));
       process.stdout.write(`rule removed: ${o.account}/${o.logType}\n`);
@@ -127,11 +109,12 @@ Examples:
     .description('Show the framework, rules and legal holds')
     .addHelpText('after', '\nExample:\n  auditlake retention list')
     .action(async (_o: unknown, cmd: Command) => {
+      const [{ loadConfig, describeRule }, { describeHold }] = await Promise.all([lib(), import('../../retention/holds.js')]);
       const home = resolveHome(homeFlag(cmd));
       const c = await loadConfig(home.root);
       const lines = [`framework ${c.framework}: ${FRAMEWORKS[c.framework].requirement}`];
       for (const r of c.rules) lines.push(`rule\t${describeRule(r)}\tby ${r.createdBy} at ${r.createdAt}`);
-      for (const h of c.holds) lines.push(`hold\t${h.id}\t${[h.prefix && `prefix ${h.prefix}`, h.account && `account ${h.account}`, h.cluster && `cluster ${h.cluster}`].filter(Boolean).join(', ')}\t${h.reason} (by ${h.by})`);
+      for (const h of c.holds) lines.push(`hold\t${h.id}\t${describeHold(h)}\t${h.reason} (by ${h.by})`);
       if (c.rules.length === 0) lines.push('no rules: every record is kept');
       process.stdout.write(lines.join('\n') + '\n');
     });
@@ -147,6 +130,7 @@ Examples:
     .description('Dry run: list what apply would delete now and why, and what legal holds keep')
     .addHelpText('after', '\nExample:\n  auditlake retention plan --now 2027-06-01')
     .action(async (o: CommonOpts & { json?: boolean }, cmd: Command) => {
+      const [{ loadConfig, planRetention, formatPlan }, { openStore }] = await Promise.all([lib(), import('../../stores/open-store.js')]);
       await withTargets(cmd, o, async ({ home, lake, now }) => {
         const plan = await planRetention({ config: await loadConfig(home.root), store: openStore(o.store ?? home.vault), lake, now });
         process.stdout.write(o.json ? JSON.stringify(plan, null, 2) + '\n' : formatPlan(plan));
@@ -157,6 +141,11 @@ Examples:
     .description('Delete what the plan lists; every vault deletion is recorded in the signed digest chain first')
     .addHelpText('after', '\nExample:\n  auditlake retention apply && auditlake verify')
     .action(async (o: CommonOpts & { json?: boolean }, cmd: Command) => {
+      const [{ loadConfig, applyRetention, formatPlan }, { openStore }, { lazyDigestRecorder, openDigestRecorder }] = await Promise.all([
+        lib(),
+        import('../../stores/open-store.js'),
+        import('../../integrity/open-recorder.js'),
+      ]);
       await withTargets(cmd, o, async ({ home, lake, now }) => {
         const store = openStore(o.store ?? home.vault);
         const recorder = lazyDigestRecorder(() => openDigestRecorder({ home, store }));
@@ -172,9 +161,10 @@ Examples:
     .option('--account <ids>', 'comma-separated accounts to export wildcard rules for')
     .addHelpText('after', '\nExample:\n  auditlake retention export-lifecycle > lifecycle.json')
     .action(async (o: { account?: string }, cmd: Command) => {
+      const { loadConfig, exportLifecycle } = await lib();
       const home = resolveHome(homeFlag(cmd));
       const out = exportLifecycle(await loadConfig(home.root), o.account ? { accounts: o.account.split(',').map((s) => s.trim()).filter(Boolean) } : {});
-      for (const n of out.notes) process.stderr.write(`note: ${n}\n`);
+      for (const n of out.notes) process.stderr.write(`retention export-lifecycle: note: ${n}\n`);
       process.stdout.write(JSON.stringify(out.configuration, null, 2) + '\n');
     });
 }

@@ -1,8 +1,5 @@
 import type { Command } from 'commander';
 import { AuditlakeError } from '../../core/errors.js';
-import { readPublicKeysFile } from '../../cloudtrail-digest/public-keys.js';
-import { openCloudTrailSource } from '../../cloudtrail-digest/source.js';
-import { formatCloudTrailReport, validateCloudTrail } from '../../cloudtrail-digest/validate.js';
 import { parseTime } from '../../integrity/duration.js';
 
 export function register(program: Command): void {
@@ -28,6 +25,12 @@ A digest's signature lives in S3 object metadata (x-amz-meta-signature). For a l
 digest as <digest>.json.gz.sig.json: {"signature": "<hex>", "signature-algorithm": "SHA256withRSA"}.
 Exit status 1 when any digest or log file is INVALID.`)
     .action(async (location: string, opts: { publicKeys: string; bucket?: string; keyPrefix?: string; from?: string; to?: string; verbose?: boolean; json?: boolean }) => {
+      // Loaded here, not at the top: every command module is imported for `auditlake --help`.
+      const [{ readPublicKeysFile }, { openCloudTrailSource }, { formatCloudTrailReport, validateCloudTrail }] = await Promise.all([
+        import('../../cloudtrail-digest/public-keys.js'),
+        import('../../cloudtrail-digest/source.js'),
+        import('../../cloudtrail-digest/validate.js'),
+      ]);
       const publicKeys = await readPublicKeysFile(opts.publicKeys);
       const source = openCloudTrailSource(location, { ...(opts.bucket ? { bucket: opts.bucket } : {}), ...(opts.keyPrefix ? { keyPrefix: opts.keyPrefix } : {}) });
       const report = await validateCloudTrail({

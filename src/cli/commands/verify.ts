@@ -3,11 +3,8 @@ import type { Command } from 'commander';
 import { AuditlakeError } from '../../core/errors.js';
 import { resolveHome } from '../../core/home.js';
 import { parseTime } from '../../integrity/duration.js';
-import { formatVerifyReport } from '../../integrity/format-verify.js';
-import { openDigestRecorder } from '../../integrity/open-recorder.js';
 import { parsePublicKeys, PUBLIC_KEY_FILE, readHomePublicKeys } from '../../integrity/signing-key.js';
-import { verifyVault } from '../../integrity/verify-vault.js';
-import { openStore } from '../../stores/open-store.js';
+import { intFlag } from '../int-flag.js';
 import { homeFlag } from '../main.js';
 import { join } from 'node:path';
 
@@ -59,8 +56,14 @@ Output lines are "<Digest file|Vault object>\\t<key>\\t<status>", then a summary
         process.stdout.write(pem);
         return;
       }
-      const concurrency = Number(opts.concurrency);
-      if (!Number.isInteger(concurrency) || concurrency < 1) throw new AuditlakeError('E_USAGE', `verify: --concurrency "${opts.concurrency}" is not a positive integer`);
+      const concurrency = intFlag('verify', '--concurrency', opts.concurrency, 1);
+      // Loaded here, not at the top: every command module is imported for `auditlake --help`.
+      const [{ formatVerifyReport }, { openDigestRecorder }, { verifyVault }, { openStore }] = await Promise.all([
+        import('../../integrity/format-verify.js'),
+        import('../../integrity/open-recorder.js'),
+        import('../../integrity/verify-vault.js'),
+        import('../../stores/open-store.js'),
+      ]);
       const store = openStore(opts.store ?? home.vault);
       if (opts.flush) {
         const written = await (await openDigestRecorder({ home, store })).flush();

@@ -1,9 +1,5 @@
 import type { Command } from 'commander';
 import { resolveHome } from '../../core/home.js';
-import { loadFleetConfig } from '../../fleet/config.js';
-import { createWatcher } from '../../fleet/watcher.js';
-import { createAwsDiscover } from '../../fleet/aws-discover.js';
-import { openHomeLake } from '../open-home-lake.js';
 import { homeFlag } from '../main.js';
 
 export function register(program: Command): void {
@@ -33,6 +29,13 @@ Examples:
   auditlake watch fleet.yaml
   auditlake watch fleet.yaml --once`)
     .action(async (file: string, opts: { once?: boolean }, cmd: Command) => {
+      // Loaded here, not at the top: every command module is imported for `auditlake --help`.
+      const [{ loadFleetConfig }, { createWatcher }, { createAwsDiscover }, { openHomeLake }] = await Promise.all([
+        import('../../fleet/config.js'),
+        import('../../fleet/watcher.js'),
+        import('../../fleet/aws-discover.js'),
+        import('../open-home-lake.js'),
+      ]);
       const home = resolveHome(homeFlag(cmd));
       const first = loadFleetConfig(file); // fail early on a bad fleet file
       const lake = first.databases.some((d) => d.log) ? await openHomeLake(home) : undefined;

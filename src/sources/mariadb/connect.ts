@@ -1,6 +1,6 @@
 import mariadb, { type Connection } from 'mariadb';
 import { AuditlakeError } from '../../core/errors.js';
-import { maskUrl } from '../postgres/enable-result.js';
+import { maskUrl } from '../../core/mask-url.js';
 
 /**
  * Connects to `mariadb://user:pass@host:port/db` (also `mysql://`; `?socket=/path/mysqld.sock` for a unix socket).

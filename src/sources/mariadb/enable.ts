@@ -3,7 +3,8 @@ import { existsSync, openSync, readSync, closeSync, statSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import type { Connection } from 'mariadb';
 import { AuditlakeError } from '../../core/errors.js';
-import { maskUrl, type EnableResult, type SettingChange } from '../postgres/enable-result.js';
+import { maskUrl } from '../../core/mask-url.js';
+import type { EnableResult, SettingChange } from '../postgres/enable-result.js';
 import { connectMariaDb } from './connect.js';
 
 export interface MariaDbEnableOptions {

@@ -22,16 +22,7 @@ export interface EnableResult {
   verified?: { canary: string; ms: number; logFile: string };
 }
 
-/** Masks the password of a connection URL for messages and output. */
-export function maskUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return '<unparseable url>';
-  }
-}
+export { maskUrl } from '../../core/mask-url.js';
 
 /** Human-readable report: one line per change, then the verification. */
 export function formatEnableResult(r: EnableResult): string {

@@ -3,9 +3,10 @@ import type pg from 'pg';
 import { AuditlakeError } from '../../core/errors.js';
 import { connectPostgres } from './connect.js';
 import { maskUrl, type EnableResult, type SettingChange } from './enable-result.js';
+import { DEFAULT_PGAUDIT_LOG } from './defaults.js';
 import { currentPgLog } from './read-log.js';
 
-export const DEFAULT_PGAUDIT_LOG = 'ddl,role,read,write,misc_set';
+export { DEFAULT_PGAUDIT_LOG };
 
 export interface PgEnableOptions {
   /** pgaudit.log classes (default ddl,role,read,write,misc_set). */

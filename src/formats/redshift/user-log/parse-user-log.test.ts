@@ -45,4 +45,5 @@ test('errors name line and field', () => {
   assert.throws(() => parseUserLogLine('1|rdsdb | |alter |1|1|1', 4), /user log line 4: 7 fields, expected 11/);
   assert.throws(() => parseUserLogLine(LINES[0].replace('Thu, 3 Dec', 'Thu, 3 Dex'), 9), /user log line 9: field 11 \(recordtime\) "Thu, 3 Dex 2020 10:18:38:416" is not a Redshift timestamp/);
   assert.throws(() => parseUserLogLine(LINES[0].replace('|1061|', '|x|'), 2), /field 10 \(xid\) "x" is not an integer/);
+  assert.throws(() => parseUserLogLine(LINES[0].replace('|alter |', '| |'), 3), /user log line 3: field 4 \(action\) "" is empty/);
 });
