@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import { createDecoder } from '../formats/decoder.js';
 import type { DecodeResult, ObjectKeyInfo } from '../formats/types.js';
+import type { EncodedResults } from './decode-protocol.js';
 import { decompressed } from './decompress.js';
 
 /** Byte counters one object's decode updates as it goes (for progress and MB/s). */
@@ -16,7 +17,13 @@ export interface DecodeCounters {
  * batches as they come. Errors: SourceReadError when the store stream fails, zlib `Z_*` errors
  * when the object is corrupt, AuditlakeError E_PARSE when the decoder gives up on the object.
  */
-export type DecodeRunner = (source: Readable, info: ObjectKeyInfo, counters: DecodeCounters) => AsyncIterable<DecodeResult[]>;
+export type DecodeRunner = (
+  source: Readable,
+  info: ObjectKeyInfo,
+  counters: DecodeCounters,
+  /** Ask for lake-encoded results (EncodedResults) with sids from `sidBase`; a runner may ignore it and yield events. */
+  encode?: { sidBase: number },
+) => AsyncIterable<DecodeResult[] | EncodedResults>;
 
 export const decodeInProcess: DecodeRunner = async function* (source, info, counters) {
   const decoder = createDecoder(info);

@@ -5,11 +5,12 @@ import { INPUT_WINDOW, type ToMain, type ToWorker } from './decode-protocol.js';
 import { SourceReadError } from './decompress.js';
 
 /**
- * Default: decode on the main thread (0 workers). Measured here (107 MB of generated logs,
- * 2 cores): moving decode to workers costs as much main-thread time to receive the events
- * (structured clone) as it saves, doubles CPU time and adds ~170 MB RSS per run, while the
- * lake already puts the second core to work (DuckDB converts spilled rows to Parquet on its own
- * threads). Workers pay off only when the lake can take rows encoded off-thread.
+ * Default: decode on the main thread (0 workers). Measured here (534 MB of generated logs, 2 cores): with
+ * workers that encode for the lake (encode-events.ts), the main thread only appends CSV bytes, but the one
+ * worker then does exactly the work the main thread did (gunzip + parse + encode is the critical path
+ * either way), so 1 worker is no faster and adds ~40 MB RSS; 2 workers are up to ~10 % faster when both
+ * cores are free but add ~120 MB RSS (two objects in flight), past the 300 MB budget. Without an encoding
+ * lake, workers cost as much main-thread time to receive the events (structured clone) as they save.
  */
 export function defaultWorkerCount(): number {
   return 0;
@@ -73,7 +74,7 @@ export function createDecodePool(size: number): DecodePool {
     return spawn();
   }
 
-  const decode: DecodeRunner = async function* (source, info, counters) {
+  const decode: DecodeRunner = async function* (source, info, counters, encode) {
     const slot = await acquire();
     const send = (m: ToWorker) => slot.worker.postMessage(m);
     const queue: ToMain[] = [];
@@ -92,7 +93,7 @@ export function createDecodePool(size: number): DecodePool {
         wake?.();
       }
     };
-    send({ t: 'begin', info });
+    send({ t: 'begin', info, ...(encode ? { sidBase: encode.sidBase } : {}) });
     void (async () => {
       try {
         for await (const chunk of source) {
@@ -115,7 +116,7 @@ export function createDecodePool(size: number): DecodePool {
         while (queue.length === 0 && !feedError) await new Promise<void>((r) => (wake = r));
         if (feedError) throw feedError;
         const m = queue.shift() as ToMain;
-        if (m.t === 'results') {
+        if (m.t === 'results' || m.t === 'encoded') {
           counters.bytesOut = m.bytesOut;
           yield m.results;
           send({ t: 'credit' });

@@ -3,6 +3,7 @@
  * off the main thread, which is left to feed the lake. Flow control both ways keeps memory bounded:
  * the main thread sends at most a few MB of compressed input ahead ('consumed' frees window), and
  * this side stops decoding when RESULT_CREDITS result messages are still unprocessed ('credit').
+ * With `sidBase` in 'begin' it also encodes the events as lake CSV rows (runEncoded).
  */
 import { Readable } from 'node:stream';
 import { parentPort } from 'node:worker_threads';
@@ -11,7 +12,8 @@ import { createDecoder } from '../formats/decoder.js';
 import type { DecodeResult, ObjectKeyInfo } from '../formats/types.js';
 import { decompressed, isCorruptData } from './decompress.js';
 import type { ToMain, ToWorker } from './decode-protocol.js';
-import { RESULT_CREDITS, RESULTS_PER_MESSAGE } from './decode-protocol.js';
+import { ENCODED_BYTES_PER_MESSAGE, RESULT_CREDITS, RESULTS_PER_MESSAGE, type EncodedResults } from './decode-protocol.js';
+import { createEventEncoder } from '../sinks/lake/encode-events.js';
 
 const port = parentPort;
 if (!port) throw new Error('decode-worker must run in a worker thread');
@@ -19,14 +21,14 @@ if (!port) throw new Error('decode-worker must run in a worker thread');
 let input: Readable | undefined;
 let credits = RESULT_CREDITS;
 let creditWaiter: (() => void) | undefined;
-const post = (m: ToMain) => port.postMessage(m);
+const post = (m: ToMain, transfer?: ArrayBuffer[]) => port.postMessage(m, transfer);
 
 port.on('message', (m: ToWorker) => {
   switch (m.t) {
     case 'begin':
       input = new Readable({ read() {} });
       credits = RESULT_CREDITS;
-      void run(m.info, input);
+      void (m.sidBase === undefined ? run(m.info, input) : runEncoded(m.info, input, m.sidBase));
       break;
     case 'chunk':
       input?.push(Buffer.from(m.buf.buffer, m.buf.byteOffset, m.buf.byteLength));
@@ -42,12 +44,75 @@ port.on('message', (m: ToWorker) => {
   }
 });
 
+const waitCredit = async () => {
+  while (credits <= 0) await new Promise<void>((r) => (creditWaiter = r));
+  credits--;
+};
+
+function errorMessageOf(err: unknown, bytesOut: number): ToMain {
+  return {
+    t: 'error',
+    kind: isCorruptData(err) ? 'corrupt' : err instanceof AuditlakeError && err.code === 'E_PARSE' ? 'parse' : 'other',
+    code: (err as { code?: string }).code ?? '',
+    message: err instanceof Error ? err.message : String(err),
+    bytesOut,
+  };
+}
+
+/**
+ * Encoded mode: events become lake CSV bytes here (encode-events.ts) and cross to the main thread as one
+ * transferred buffer per ~1 MB, so the main thread's per-event work disappears.
+ */
+async function runEncoded(info: ObjectKeyInfo, src: Readable, sidBase: number): Promise<void> {
+  let bytesOut = 0;
+  const enc = createEventEncoder(sidBase);
+  let records = 0;
+  let byLogType: Record<string, number> = {};
+  let malformed: EncodedResults['malformed'] = [];
+  let lastLine = 0;
+  const take = (r: DecodeResult[]) => {
+    for (const d of r) {
+      records++;
+      if (d.kind === 'event') {
+        enc.add(d.event);
+        byLogType[d.event.logType] = (byLogType[d.event.logType] ?? 0) + 1;
+        lastLine = d.event.sourceLine;
+      } else {
+        malformed.push({ line: d.line, reason: d.reason, raw: d.raw });
+        lastLine = d.line;
+      }
+    }
+  };
+  const flush = async () => {
+    await waitCredit();
+    const results: EncodedResults = { enc: enc.take(), records, byLogType, malformed, lastLine };
+    records = 0;
+    byLogType = {};
+    malformed = [];
+    post({ t: 'encoded', results, bytesOut }, [results.enc.csv.buffer as ArrayBuffer]);
+  };
+  try {
+    const decoder = createDecoder(info);
+    for await (const chunk of decompressed(src, (n) => post({ t: 'consumed', n }))) {
+      bytesOut += (chunk as Buffer).length;
+      take(decoder.push(chunk as Buffer));
+      if (enc.bytes >= ENCODED_BYTES_PER_MESSAGE || malformed.length >= RESULTS_PER_MESSAGE) await flush();
+    }
+    take(decoder.end());
+    if (records > 0) await flush();
+    post({ t: 'done', bytesOut });
+  } catch (err) {
+    // What decoded before the failure is kept (the main thread quarantines the rest).
+    if (records > 0) await flush().catch(() => undefined);
+    post(errorMessageOf(err, bytesOut));
+  }
+}
+
 async function run(info: ObjectKeyInfo, src: Readable): Promise<void> {
   let bytesOut = 0;
   let out: DecodeResult[] = [];
   const flush = async () => {
-    while (credits <= 0) await new Promise<void>((r) => (creditWaiter = r));
-    credits--;
+    await waitCredit();
     post({ t: 'results', results: out, bytesOut });
     out = [];
   };
@@ -63,12 +128,6 @@ async function run(info: ObjectKeyInfo, src: Readable): Promise<void> {
     post({ t: 'done', bytesOut });
   } catch (err) {
     if (out.length) await flush().catch(() => undefined);
-    post({
-      t: 'error',
-      kind: isCorruptData(err) ? 'corrupt' : err instanceof AuditlakeError && err.code === 'E_PARSE' ? 'parse' : 'other',
-      code: (err as { code?: string }).code ?? '',
-      message: err instanceof Error ? err.message : String(err),
-      bytesOut,
-    });
+    post(errorMessageOf(err, bytesOut));
   }
 }

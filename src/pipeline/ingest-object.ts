@@ -5,6 +5,7 @@ import type { LakeBatch, SourceObjectRef } from '../sinks/lake/types.js';
 import type { Quarantine, QuarantineWriter } from '../sinks/quarantine/types.js';
 import type { ObjectStore } from '../stores/types.js';
 import type { DecodeCounters, DecodeRunner } from './decode-in-process.js';
+import type { EncodedResults } from './decode-protocol.js';
 import { isCorruptData, SourceReadError } from './decompress.js';
 import type { IngestSummary } from './summary.js';
 import { tee } from './tee.js';
@@ -21,7 +22,15 @@ export interface ObjectDeps {
   quarantine: Quarantine;
   run: DecodeRunner;
   evidence?: EvidenceSink;
+  /**
+   * Set when the runner should encode events for the lake (a decode worker and a lake with
+   * acceptsEncoded): the next free sid base, advanced by SIDS_PER_OBJECT per object.
+   */
+  encode?: { nextSidBase: number };
 }
+
+/** sids one object's encoder may use (encode-events.ts). */
+const SIDS_PER_OBJECT = 1 << 20;
 
 /**
  * An object whose read and decode have started (possibly on a worker, ahead of the object the
@@ -59,8 +68,13 @@ export async function startObject(p: PendingObject, deps: ObjectDeps): Promise<S
     kept = deps.evidence.keep(ref, info, forEvidence);
     kept.catch(() => undefined); // awaited in finish(); this only stops an early unhandled rejection
   }
-  const it = deps.run(decodeSource, info, counters)[Symbol.asyncIterator]();
-  let first: Promise<IteratorResult<DecodeResult[]>> | undefined = it.next();
+  let encode: { sidBase: number } | undefined;
+  if (deps.encode) {
+    encode = { sidBase: deps.encode.nextSidBase };
+    deps.encode.nextSidBase += SIDS_PER_OBJECT;
+  }
+  const it = deps.run(decodeSource, info, counters, encode)[Symbol.asyncIterator]();
+  let first: Promise<IteratorResult<DecodeResult[] | EncodedResults>> | undefined = it.next();
   first.catch(() => undefined); // the same promise is awaited in finish()
   const next = () => {
     const f = first;
@@ -87,6 +101,24 @@ export async function startObject(p: PendingObject, deps: ObjectDeps): Promise<S
           for (;;) {
             const r = await next();
             if (r.done) break;
+            if (!Array.isArray(r.value)) {
+              const e = r.value;
+              if (e.enc.rows > 0) {
+                if (!batch.addEncoded) throw new AuditlakeError('E_INTERNAL', 'ingest: the lake batch does not take encoded events');
+                const added = batch.addEncoded(e.enc);
+                if (added) await added;
+              }
+              summary.records += e.records;
+              summary.events += e.enc.rows;
+              for (const [t, n] of Object.entries(e.byLogType)) summary.eventsByLogType[t] = (summary.eventsByLogType[t] ?? 0) + n;
+              for (const m of e.malformed) {
+                q.add(m.line, m.reason, m.raw);
+                summary.quarantined++;
+              }
+              if (e.records > 0) lastLine = e.lastLine;
+              onResults();
+              continue;
+            }
             for (const d of r.value) {
               summary.records++;
               if (d.kind === 'event') {

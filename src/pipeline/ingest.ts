@@ -90,7 +90,14 @@ export async function ingest(opts: IngestOptions): Promise<IngestSummary> {
   //    current one is written (workers - 1 objects ahead), so decoding never waits for the lake.
   const workers = opts.workers ?? defaultWorkerCount();
   const pool = workers > 0 && pending.length > 0 ? createDecodePool(workers) : undefined;
-  const deps: ObjectDeps = { store, quarantine, run: pool ? pool.decode : decodeInProcess, ...(opts.evidence ? { evidence: opts.evidence } : {}) };
+  const deps: ObjectDeps = {
+    store,
+    quarantine,
+    run: pool ? pool.decode : decodeInProcess,
+    ...(opts.evidence ? { evidence: opts.evidence } : {}),
+    // Workers encode for the lake when it takes encoded events: the main thread then only appends bytes.
+    ...(pool && lake.acceptsEncoded ? { encode: { nextSidBase: 0 } } : {}),
+  };
   const ahead = Math.max(workers - 1, 0);
   const queue: Promise<StartedObject>[] = [];
   let nextToStart = 0;

@@ -8,7 +8,7 @@ import type { LakeContext } from './context.js';
 import { createSpillWriter, spillRelationSql, type SpillWriter } from './csv-spill.js';
 import { freshKey, type WriteKey } from './parquet-key.js';
 import { ident, lit } from './schema.js';
-import type { CommitStats, LakeBatch, SourceObjectRef } from './types.js';
+import type { CommitStats, EncodedEvents, LakeBatch, SourceObjectRef } from './types.js';
 
 /** A Parquet file a batch (or compaction) wrote to temp space, not yet published. */
 export interface StagedFile {
@@ -113,6 +113,19 @@ export function createLakeBatch(ctx: LakeContext, publish: Publisher, opts: Batc
       // A partition beyond the limit goes to the next spill (DuckDB keeps a write buffer per open partition).
       if (writer.partitions >= ctx.tuning.spillPartitions && writer.isNewPartition(event)) return spill().then(() => writer.add(event));
       writer.add(event);
+      if (writer.bytes >= ctx.tuning.spillBytes) return spill();
+    },
+    addEncoded(chunk: EncodedEvents): void | Promise<void> {
+      assertOpen();
+      const fresh = writer.newPartitions(chunk.partitions);
+      // Chunk granularity: a chunk that would open too many partitions goes to the next spill whole.
+      if (fresh > 0 && writer.rows > 0 && writer.partitions + fresh > ctx.tuning.spillPartitions) {
+        return spill().then(() => {
+          writer.addEncoded(chunk);
+          if (writer.bytes >= ctx.tuning.spillBytes) return spill();
+        });
+      }
+      writer.addEncoded(chunk);
       if (writer.bytes >= ctx.tuning.spillBytes) return spill();
     },
     async commit(sources: SourceObjectRef[]): Promise<CommitStats> {

@@ -20,7 +20,11 @@ export interface LakeContext {
 }
 
 export interface LakeTuning {
-  /** A batch's temp CSV is converted to Parquet once it holds this many bytes (bounds memory and temp disk). */
+  /**
+   * A batch's temp CSV is converted to Parquet once it holds this many bytes. DuckDB streams the CSV, so this
+   * bounds temp disk (two spills at most), not memory; each spill makes one file per partition, so it also
+   * decides how many small files compaction has to merge later.
+   */
   spillBytes: number;
   /** … or this many distinct partitions (each open partition costs DuckDB a write buffer). */
   spillPartitions: number;
@@ -38,10 +42,12 @@ export interface LakeTuning {
 /**
  * Defaults for a 2-core machine and a 300 MB RSS budget (Node + DuckDB ≈ 95 MB at rest). DuckDB's
  * partitioned COPY keeps ≈ 22 columns × 256 KiB per open partition and cannot spill that to disk, so
- * a spill holds at most 12 partitions; one writer thread keeps the other core for the JS parser.
+ * a spill holds at most 12 partitions; one writer thread keeps the other core for the JS parser. 128 MB spills
+ * (≈ 58 MB of log; the CSV is ≈ 2.2× the log): at 16 MB a 205 MB ingest wrote 28 files into one partition,
+ * which the closing compaction then rewrote (≈ 4 s of an 11 s run); at 128 MB it writes 4 and none is needed.
  */
 export const DEFAULT_TUNING: LakeTuning = {
-  spillBytes: 16 << 20,
+  spillBytes: 128 << 20,
   spillPartitions: 12,
   smallFileBytes: 64 << 20,
   threads: 1,

@@ -1,6 +1,7 @@
 import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { AuditlakeError } from '../../core/errors.js';
 import { LOG_TYPES, type AuditEvent } from '../../core/event.js';
+import type { EncodedEvents } from './types.js';
 import { lit } from './schema.js';
 
 /**
@@ -33,20 +34,39 @@ const LOG_TYPE_SET = new Set<string>(LOG_TYPES);
  * DuckDB need not parse.
  */
 export function encodeEvent(e: AuditEvent, sid: number): string {
+  // `details` needs no s(): JSON.stringify escapes every character below U+0020 (so no NUL, U+001F, U+0002 or
+  // line break reaches the CSV raw), and an object's JSON is never the NULL marker `\N`.
   if (!Number.isFinite(e.time) || !LOG_TYPE_SET.has(e.logType)) {
     throw new AuditlakeError('E_INTERNAL', `lake: event ${e.eventId} from ${e.sourceObject}:${e.sourceLine} has ${Number.isFinite(e.time) ? `log type "${e.logType}"` : `time ${e.time}`}, which the lake cannot store`);
   }
   return (
     s(e.eventId) + D + Math.trunc(e.time) + D + sid + D + e.logType + D + s(e.database) + D + s(e.user) + D + s(e.session) + D +
     s(e.remoteHost) + D + s(e.remotePort) + D + s(e.action) + D + s(e.statement) + D + (e.success === null ? NULL : e.success) + D +
-    s(e.errorCode) + D + s(e.object) + D + s(JSON.stringify(e.details ?? {})) + D + s(e.raw) + D +
+    s(e.errorCode) + D + s(e.object) + D + JSON.stringify(e.details ?? {}) + D + s(e.raw) + D +
     (Number.isInteger(e.sourceLine) ? e.sourceLine : NULL) + '\n'
   );
 }
 
+/** The sources-CSV record of `sid` (columns: SOURCE_COLUMNS). */
+export function encodeSource(e: AuditEvent, sid: number): string {
+  return `${sid}${D}${s(e.sourceObject)}${D}${s(e.sourceFormat)}${D}${s(e.account)}${D}${s(e.region)}${D}${s(e.service)}${D}${s(e.cluster)}\n`;
+}
+
+/** The fields that decide an event's source record (events with equal keys share a sid). */
+export function sourceKey(e: AuditEvent): string {
+  return [e.sourceObject, e.sourceFormat, e.account, e.region, e.service, e.cluster].join(D);
+}
+
+const DAY_MS = 86_400_000;
+
+/** The Hive partition an event lands in, as a key (log type, account, region, UTC day). */
+export function partitionKey(e: AuditEvent): string {
+  return `${e.logType}${D}${e.account}${D}${e.region}${D}${Math.floor(e.time / DAY_MS)}`;
+}
+
 /** Per-row CSV columns and their DuckDB types, in record order. */
 export const CSV_COLUMNS: ReadonlyArray<readonly [string, string]> = [
-  ['event_id', 'VARCHAR'], ['time_ms', 'BIGINT'], ['sid', 'INTEGER'], ['log_type', 'VARCHAR'], ['database', 'VARCHAR'],
+  ['event_id', 'VARCHAR'], ['time_ms', 'BIGINT'], ['sid', 'BIGINT'], ['log_type', 'VARCHAR'], ['database', 'VARCHAR'],
   ['user', 'VARCHAR'], ['session', 'VARCHAR'], ['remote_host', 'VARCHAR'], ['remote_port', 'VARCHAR'], ['action', 'VARCHAR'],
   ['statement', 'VARCHAR'], ['success', 'BOOLEAN'], ['error_code', 'VARCHAR'], ['object', 'VARCHAR'], ['details', 'VARCHAR'],
   ['raw', 'VARCHAR'], ['source_line', 'INTEGER'],
@@ -54,7 +74,7 @@ export const CSV_COLUMNS: ReadonlyArray<readonly [string, string]> = [
 
 /** Per-source CSV columns (one record per sid). */
 export const SOURCE_COLUMNS: ReadonlyArray<readonly [string, string]> = [
-  ['sid', 'INTEGER'], ['source_object', 'VARCHAR'], ['source_format', 'VARCHAR'], ['account', 'VARCHAR'], ['region', 'VARCHAR'],
+  ['sid', 'BIGINT'], ['source_object', 'VARCHAR'], ['source_format', 'VARCHAR'], ['account', 'VARCHAR'], ['region', 'VARCHAR'],
   ['service', 'VARCHAR'], ['cluster', 'VARCHAR'],
 ];
 
@@ -92,11 +112,13 @@ export interface SpillWriter {
   readonly longestLine: number;
   /** True when `e` belongs to a partition this spill has no event of yet. */
   isNewPartition(e: AuditEvent): boolean;
+  /** How many of `keys` are partitions this spill has no event of yet. */
+  newPartitions(keys: readonly string[]): number;
   add(e: AuditEvent): void;
+  /** Appends records encoded elsewhere (encode-events.ts); their sids must not collide with add()'s. */
+  addEncoded(chunk: EncodedEvents): void;
   close(): void;
 }
-
-const DAY_MS = 86_400_000;
 
 export function createSpillWriter(path: string, bufferBytes = 4 << 20): SpillWriter {
   const fd = openSync(path, 'w');
@@ -107,6 +129,8 @@ export function createSpillWriter(path: string, bufferBytes = 4 << 20): SpillWri
   let lastLt = '', lastAcct = '', lastRegion = '', lastDay = NaN;
   const sids = new Map<string, number>();
   const sources: string[] = [];
+  /** Sources of encoded chunks, by their (run-unique) sid. */
+  const encodedSources = new Map<number, string>();
   let last: AuditEvent | null = null;
   let lastSid = -1;
 
@@ -114,12 +138,12 @@ export function createSpillWriter(path: string, bufferBytes = 4 << 20): SpillWri
     // Events of one source arrive together: compare with the previous event before building a map key.
     if (last && e.sourceObject === last.sourceObject && e.account === last.account && e.region === last.region &&
       e.sourceFormat === last.sourceFormat && e.service === last.service && e.cluster === last.cluster) return lastSid;
-    const k = [e.sourceObject, e.sourceFormat, e.account, e.region, e.service, e.cluster].join(D);
+    const k = sourceKey(e);
     let id = sids.get(k);
     if (id === undefined) {
       id = sources.length;
       sids.set(k, id);
-      sources.push(`${id}${D}${s(e.sourceObject)}${D}${s(e.sourceFormat)}${D}${s(e.account)}${D}${s(e.region)}${D}${s(e.service)}${D}${s(e.cluster)}\n`);
+      sources.push(encodeSource(e, id));
     }
     last = e;
     lastSid = id;
@@ -142,6 +166,23 @@ export function createSpillWriter(path: string, bufferBytes = 4 << 20): SpillWri
       const day = Math.floor(e.time / DAY_MS);
       if (day === lastDay && e.logType === lastLt && e.account === lastAcct && e.region === lastRegion) return false;
       return !parts.has(`${e.logType}${D}${e.account}${D}${e.region}${D}${day}`);
+    },
+    newPartitions(keys) {
+      let n = 0;
+      for (const k of keys) if (!parts.has(k)) n++;
+      return n;
+    },
+    addEncoded(chunk) {
+      if (closed) throw new AuditlakeError('E_INTERNAL', `lake: spill ${path} is closed`);
+      flush();
+      writeSync(fd, chunk.csv);
+      bytes += chunk.csv.byteLength;
+      rows += chunk.rows;
+      if (chunk.longestLine > longest) longest = chunk.longestLine;
+      for (const k of chunk.partitions) parts.add(k);
+      // The in-process fast path compares with the last partition added; forget it so add() stays exact.
+      lastDay = NaN;
+      for (const [sid, rec] of chunk.sources) encodedSources.set(sid, rec);
     },
     add(e) {
       const line = encodeEvent(e, sidOf(e));
@@ -173,7 +214,7 @@ export function createSpillWriter(path: string, bufferBytes = 4 << 20): SpillWri
       } finally {
         closeSync(fd);
       }
-      writeFileSync(sourcesPath, sources.join(''));
+      writeFileSync(sourcesPath, sources.join('') + [...encodedSources.values()].join(''));
     },
   };
 }

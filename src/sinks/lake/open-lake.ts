@@ -59,6 +59,7 @@ export async function openLake(opts: OpenLakeOptions): Promise<OpenedLake> {
   return {
     root,
     manifest: () => manifest,
+    acceptsEncoded: true,
     isIngested: (ref) => isIngestedIn(manifest, ref),
     beginBatch: (o) => createLakeBatch(ctx, publish, o),
     compact: () => compact(0),

@@ -22,8 +22,29 @@ export interface CommitStats {
  */
 export interface LakeBatch {
   add(event: AuditEvent): void | Promise<void>;
+  /**
+   * Adds events a decode worker already encoded with the lake's own encoder (src/sinks/lake/encode-events.ts);
+   * present when the lake's `acceptsEncoded` is true. Same effect as add() for each event.
+   */
+  addEncoded?(chunk: EncodedEvents): void | Promise<void>;
   commit(sources: SourceObjectRef[]): Promise<CommitStats>;
   abort(): Promise<void>;
+}
+
+/**
+ * Events encoded as the lake's spill CSV records (opaque to callers; see encode-events.ts). Plain data with
+ * one transferable buffer, so it crosses a worker boundary without a structured clone of every event.
+ */
+export interface EncodedEvents {
+  /** One CSV record per event. */
+  csv: Uint8Array;
+  rows: number;
+  /** Distinct partition keys of the rows. */
+  partitions: string[];
+  /** [sid, encoded source record] for every sid the rows reference (sids are unique per ingest run). */
+  sources: [number, string][];
+  /** Bytes of the longest record. */
+  longestLine: number;
 }
 
 export interface QueryResult {
@@ -51,6 +72,8 @@ export interface LakePartition extends LakePartitionId {
  */
 export interface Lake {
   readonly root: string;
+  /** Batches take events pre-encoded off the main thread (LakeBatch.addEncoded). */
+  readonly acceptsEncoded?: boolean;
   isIngested(ref: SourceObjectRef): boolean;
   /** `mayOverlap`: the batch's events may repeat events already in the lake (views then de-duplicate them). */
   beginBatch(opts?: { mayOverlap?: boolean }): LakeBatch;
