@@ -28,7 +28,7 @@ export async function openDuck(o: DuckOptions): Promise<{ instance: DuckDBInstan
     partitioned_write_max_open_files: '16',
     // glibc keeps what a COPY freed (RSS crept from 170 to 260 MB over three 128 MB spills here); past these
     // thresholds DuckDB flushes its allocator (malloc_trim) after each task: ~250 MB → ~160 MB peak for
-    // ~0.1 s of writer-thread time per spill (measured, docs/readme/ingest.md "Throughput and memory").
+    // ~0.1 s of writer-thread time per spill (measured, README "Throughput and memory").
     allocator_flush_threshold: '8MB',
     allocator_bulk_deallocation_flush_threshold: '8MB',
   };
