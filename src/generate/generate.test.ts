@@ -6,9 +6,8 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { after, before, test } from 'node:test';
 import { createGunzip } from 'node:zlib';
-import { createCloudTrailDecoder } from '../formats/cloudtrail/decoder.js';
 import { isUnknownKey, parseObjectKey } from '../formats/object-key/parse-object-key.js';
-import { createRedshiftDecoder } from '../formats/redshift/decode/create-redshift-decoder.js';
+import { createDecoder } from '../formats/decoder.js';
 import type { DecodeResult, ObjectDecoder } from '../formats/types.js';
 import { generate } from './generate.js';
 import type { GenerateResult } from './types.js';
@@ -75,7 +74,7 @@ test('the real decoders read back exactly the manifest counts, with nothing malf
   for (const key of a.keys) {
     const info = parseObjectKey(key);
     if (isUnknownKey(info)) throw new Error(key);
-    const decoder: ObjectDecoder = info.format === 'cloudtrail' ? createCloudTrailDecoder(info) : createRedshiftDecoder(info);
+    const decoder: ObjectDecoder = createDecoder(info);
     let t = tallies.get(info.account);
     if (!t) tallies.set(info.account, (t = { connection: 0, user: 0, activity: 0, api: 0, failed: {}, changes: {}, afterHours: 0 }));
     const take = (rs: DecodeResult[]): void => {

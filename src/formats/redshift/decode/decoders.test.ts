@@ -8,7 +8,7 @@ import { eventIdFor } from '../../../core/event-id.js';
 import type { AuditEvent } from '../../../core/event.js';
 import type { DecodeResult, MalformedRecord, ObjectDecoder, ObjectKeyInfo } from '../../types.js';
 import { isUnknownKey, parseObjectKey } from '../../object-key/parse-object-key.js';
-import { createRedshiftDecoder } from './create-redshift-decoder.js';
+import { createDecoder } from '../../decoder.js';
 import { createUserLogDecoder } from './user-log-decoder.js';
 import { createConnectionLogDecoder } from './connection-log-decoder.js';
 import { createActivityLogDecoder } from './activity-log-decoder.js';
@@ -38,7 +38,7 @@ test('real fixtures decode to the README counts, no malformed records, unique id
     for (const [type, counts] of [['connectionlog', expected], ['useractivitylog', activity]] as const) {
       const file = `accountid_redshift_us-east-1_redshift-cluster-1_${type}_2020-06-10T${hour}_24.gz`;
       const original = gunzipSync(readFileSync(join(DIR, file)));
-      const rs = decode(createRedshiftDecoder(keyInfo(file)), original, 65536);
+      const rs = decode(createDecoder(keyInfo(file)), original, 65536);
       assert.deepEqual(malformed(rs), [], file);
       const evs = events(rs);
       assert.equal(evs.length, counts[hour], file);
@@ -177,8 +177,4 @@ test('malformed records name the line, are redacted, and the records around them
   assert.match(p.reason, /line 1: text before the first record header/);
   assert.ok(!p.raw.includes('hunter2'));
   assert.equal(events(rs2)[0].sourceLine, 2);
-});
-
-test('createRedshiftDecoder refuses a CloudTrail object', () => {
-  assert.throws(() => createRedshiftDecoder(keyInfo('111122223333_CloudTrail_us-east-2_20150801T0210Z_Mu0KsOhtH1ar15ZZ.json.gz')), /not a Redshift log/);
 });

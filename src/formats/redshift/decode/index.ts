@@ -1,4 +1,3 @@
 export { createConnectionLogDecoder } from './connection-log-decoder.js';
 export { createUserLogDecoder } from './user-log-decoder.js';
 export { createActivityLogDecoder } from './activity-log-decoder.js';
-export { createRedshiftDecoder } from './create-redshift-decoder.js';
