@@ -1,15 +1,8 @@
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { AuditlakeError } from '../core/errors.js';
+import { isProcessAlive } from '../core/process-alive.js';
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /**
  * Takes the single-writer lock of a buffer directory (`LOCK` holding our pid, O_EXCL). Two collectors appending
@@ -40,7 +33,7 @@ export function lockBufferDir(dir: string, what: string): () => void {
         /* removed meanwhile */
       }
       // our own pid in a lock we do not hold: left by an earlier process that had the same pid — stale
-      if (owner > 0 && owner !== process.pid && alive(owner)) {
+      if (owner > 0 && owner !== process.pid && isProcessAlive(owner)) {
         throw new AuditlakeError('E_USAGE', `collect: ${what} is already being collected by process ${owner} (lock ${path})`);
       }
       rmSync(path, { force: true }); // stale (dead owner, or a crash between create and write)

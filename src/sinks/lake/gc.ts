@@ -1,15 +1,8 @@
 import { readdir, rm, rmdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { isProcessAlive } from '../../core/process-alive.js';
 import { MANIFEST_NAME, type Manifest } from './manifest.js';
 
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** Data files under the lake root (skipping `_…` and `.…` entries, as Hive/Athena do), relative paths. */
 export async function listDataFiles(root: string, rel = ''): Promise<string[]> {
@@ -66,11 +59,11 @@ export async function collectGarbage(root: string, tmpDir: string, m: Manifest):
   if (files > 0) await removeEmptyDirs(root);
   for (const name of await readdir(root).catch(() => [] as string[])) {
     const m1 = new RegExp(`^${MANIFEST_NAME.replace(/\./g, '\\.')}\\.tmp-(\\d+)-`).exec(name);
-    if (m1 && !pidAlive(Number(m1[1]))) await unlink(join(root, name)).catch(() => undefined);
+    if (m1 && !isProcessAlive(Number(m1[1]))) await unlink(join(root, name)).catch(() => undefined);
   }
   for (const name of await readdir(tmpDir).catch(() => [] as string[])) {
     const m2 = /^(?:batch|compact|duckdb|duckdb-query)-(\d+)(?:-|$)/.exec(name);
-    if (m2 && !pidAlive(Number(m2[1]))) await rm(join(tmpDir, name), { recursive: true, force: true });
+    if (m2 && !isProcessAlive(Number(m2[1]))) await rm(join(tmpDir, name), { recursive: true, force: true });
   }
   return { files };
 }

@@ -2,17 +2,10 @@ import { open, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AuditlakeError } from '../../core/errors.js';
+import { isProcessAlive } from '../../core/process-alive.js';
 
 export const LOCK_NAME = '_auditlake.lock';
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /**
  * Runs `fn` holding the lake's writer lock (an O_EXCL lock file holding our pid). Writers (commit,
@@ -35,7 +28,7 @@ export async function withLakeLock<T>(root: string, fn: () => Promise<T>, timeou
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new AuditlakeError('E_IO', `lake: cannot create lock ${path}: ${(err as Error).message}`, { cause: err });
       const owner = Number((await readFile(path, 'utf8').catch(() => '')).trim());
       // An empty file is a lock being written right now (or a crash between open and write): wait, then judge.
-      if (owner > 0 && owner !== process.pid && !alive(owner)) {
+      if (owner > 0 && owner !== process.pid && !isProcessAlive(owner)) {
         await unlink(path).catch(() => undefined);
         continue;
       }
