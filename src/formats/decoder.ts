@@ -1,5 +1,6 @@
 import { AuditlakeError } from '../core/errors.js';
 import { createCloudTrailDecoder } from './cloudtrail/decoder.js';
+import { createFirehoseDecoder } from './cloudwatch-firehose/decoder.js';
 import { createPgLogDecoder } from './pgaudit/decoder.js';
 import { createActivityLogDecoder, createConnectionLogDecoder, createUserLogDecoder } from './redshift/decode/index.js';
 import { createServerAuditDecoder } from './server-audit/decoder.js';
@@ -28,6 +29,8 @@ export function createDecoder(info: ObjectKeyInfo): ObjectDecoder {
       return createPgLogDecoder(pgDestination(info.key), liveContext(info));
     case 'mariadb-server-audit':
       return createServerAuditDecoder(liveContext(info));
+    case 'cloudwatch-firehose':
+      return createFirehoseDecoder({ account: info.account, region: info.region, sourceObject: info.key });
     default: {
       // Exhaustiveness: a new SourceFormat without a decoder fails to compile here.
       const never: never = info.format;

@@ -1,8 +1,14 @@
 import type { AuditEvent, SourceFormat } from '../core/event.js';
 
+/**
+ * How an object's content is laid out: one of the event formats, or a container that carries several
+ * (CloudWatch Logs → Firehose objects hold RDS PostgreSQL and MariaDB/MySQL audit lines).
+ */
+export type ObjectFormat = SourceFormat | 'cloudwatch-firehose';
+
 /** What an object key tells us (see src/formats/object-key). */
 export interface ObjectKeyInfo {
-  format: SourceFormat;
+  format: ObjectFormat;
   account: string;
   region: string;
   service: string;

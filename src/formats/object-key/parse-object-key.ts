@@ -68,6 +68,22 @@ function parseRedshift(key: string, file: string): ObjectKeyInfo | UnknownObject
   };
 }
 
+// Firehose's default object name: <prefix>YYYY/MM/DD/HH/<stream>-<version>-YYYY-MM-DD-HH-MM-SS-<uuid>[.gz]
+const FIREHOSE_FILE = /^(.+)-(\d+)-(\d{4})-(\d{2})-(\d{2})-(\d{2})-(\d{2})-(\d{2})-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:\.gz)?$/i;
+
+/**
+ * CloudWatch Logs → Firehose → S3 objects (how RDS audit logs reach a bucket). The key names only the delivery
+ * stream and time: account and log group come from each message inside, and the region is not recorded anywhere,
+ * so it stays empty rather than guessed.
+ */
+function parseFirehose(key: string, file: string): ObjectKeyInfo | UnknownObjectKey | null {
+  const f = FIREHOSE_FILE.exec(file);
+  if (!f) return null;
+  const [, , , y, m, d] = f;
+  if (!validDate(y, m, d)) return { unknown: `Firehose object ${file} has an invalid date ${y}-${m}-${d}` };
+  return { format: 'cloudwatch-firehose', account: '', region: '', service: 'rds', cluster: '', keyDate: `${y}-${m}-${d}`, key };
+}
+
 function parseCloudTrail(key: string, file: string): ObjectKeyInfo | UnknownObjectKey | null {
   const f = CLOUDTRAIL_FILE.exec(file);
   if (!f) return null;
@@ -98,7 +114,7 @@ export function parseObjectKey(rawKey: string): ObjectKeyInfo | UnknownObjectKey
   if (CLOUDTRAIL_INSIGHT.test(key)) {
     return { unknown: 'CloudTrail Insights file (anomaly summaries, not API events)', recognised: 'cloudtrail-insight' };
   }
-  const found = parseRedshift(key, file) ?? parseCloudTrail(key, file);
+  const found = parseRedshift(key, file) ?? parseCloudTrail(key, file) ?? parseFirehose(key, file);
   if (found) return found;
   if (file.includes('_redshift_')) {
     return { unknown: `${file} looks like a Redshift log but does not match <account>_redshift_<region>_<cluster>_<connectionlog|userlog|useractivitylog>_<YYYY-MM-DDTHH:MM>.gz` };
@@ -106,7 +122,7 @@ export function parseObjectKey(rawKey: string): ObjectKeyInfo | UnknownObjectKey
   if (file.includes('_CloudTrail_')) {
     return { unknown: `${file} looks like a CloudTrail log but does not match <account>_CloudTrail_<region>_<YYYYMMDDTHHmmZ>_<unique>.json.gz` };
   }
-  return { unknown: `${file || key} matches no known Redshift or CloudTrail object key layout` };
+  return { unknown: `${file || key} matches no known Redshift, CloudTrail or Firehose object key layout` };
 }
 
 /** Narrowing helper. */
