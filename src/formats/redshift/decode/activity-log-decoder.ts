@@ -13,7 +13,9 @@ import { createLineDecoder, shortenRaw } from './line-decoder.js';
  */
 export function createActivityLogDecoder(info: ObjectKeyInfo): ObjectDecoder {
   const ctx = createEventContext('redshift-useractivitylog', info);
-  let out: DecodeResult[] = [];
+  // The parser emits a record only inside line()/end() (when the next header or the end arrives), so its
+  // callbacks append to the array the line decoder handed to that call.
+  let sink: DecodeResult[] = [];
 
   function onRecord({ record, line, text }: ActivityLogEntry): void {
     const statement = redactSecrets(record.sql);
@@ -44,28 +46,18 @@ export function createActivityLogDecoder(info: ObjectKeyInfo): ObjectDecoder {
       sourceObject: ctx.sourceObject,
       sourceLine: line,
     };
-    out.push({ kind: 'event', event });
+    sink.push({ kind: 'event', event });
   }
 
-  const parser = createActivityLogParser(onRecord, (p) => out.push(ctx.malformed(p.line, p.reason, shortenRaw(p.text))));
-  // Records surface through `out` (the parser calls back), so the line decoder's own array stays empty.
-  const lines = createLineDecoder(
-    (text, lineNo, truncated) => parser.line(text, lineNo, truncated),
-    () => parser.end(),
+  const parser = createActivityLogParser(onRecord, (p) => sink.push(ctx.malformed(p.line, p.reason, shortenRaw(p.text))));
+  return createLineDecoder(
+    (text, lineNo, truncated, out) => {
+      sink = out;
+      parser.line(text, lineNo, truncated);
+    },
+    (out) => {
+      sink = out;
+      parser.end();
+    },
   );
-  function take(): DecodeResult[] {
-    const r = out;
-    out = [];
-    return r;
-  }
-  return {
-    push(chunk: Buffer): DecodeResult[] {
-      lines.push(chunk);
-      return take();
-    },
-    end(): DecodeResult[] {
-      lines.end();
-      return take();
-    },
-  };
 }
