@@ -53,6 +53,12 @@ export function encodeSource(e: AuditEvent, sid: number): string {
 }
 
 /** The fields that decide an event's source record (events with equal keys share a sid). */
+/** Same source columns as `b` — the cheap test before building a map key (events of one source arrive together). */
+export function sameSource(a: AuditEvent, b: AuditEvent): boolean {
+  return a.sourceObject === b.sourceObject && a.account === b.account && a.region === b.region &&
+    a.sourceFormat === b.sourceFormat && a.service === b.service && a.cluster === b.cluster;
+}
+
 export function sourceKey(e: AuditEvent): string {
   return [e.sourceObject, e.sourceFormat, e.account, e.region, e.service, e.cluster].join(D);
 }
@@ -135,9 +141,7 @@ export function createSpillWriter(path: string, bufferBytes = 4 << 20): SpillWri
   let lastSid = -1;
 
   const sidOf = (e: AuditEvent): number => {
-    // Events of one source arrive together: compare with the previous event before building a map key.
-    if (last && e.sourceObject === last.sourceObject && e.account === last.account && e.region === last.region &&
-      e.sourceFormat === last.sourceFormat && e.service === last.service && e.cluster === last.cluster) return lastSid;
+    if (last && sameSource(e, last)) return lastSid;
     const k = sourceKey(e);
     let id = sids.get(k);
     if (id === undefined) {

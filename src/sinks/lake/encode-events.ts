@@ -1,5 +1,5 @@
 import type { AuditEvent } from '../../core/event.js';
-import { encodeEvent, encodeSource, partitionKey, sourceKey } from './csv-spill.js';
+import { encodeEvent, encodeSource, partitionKey, sameSource, sourceKey } from './csv-spill.js';
 import type { EncodedEvents } from './types.js';
 
 /**
@@ -36,8 +36,7 @@ export function createEventEncoder(sidBase: number, initialBytes = 1 << 20): Eve
   let lastPartEvent: AuditEvent | null = null;
 
   const sidOf = (e: AuditEvent): number => {
-    if (last && e.sourceObject === last.sourceObject && e.account === last.account && e.region === last.region &&
-      e.sourceFormat === last.sourceFormat && e.service === last.service && e.cluster === last.cluster) return lastSid;
+    if (last && sameSource(e, last)) return lastSid;
     const k = sourceKey(e);
     let id = sids.get(k);
     if (id === undefined) {
