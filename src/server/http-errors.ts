@@ -8,7 +8,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { AuditlakeError, type ErrorCode } from '../core/errors.js';
 
 const STATUS: Partial<Record<ErrorCode, ContentfulStatusCode>> = {
-  E_USAGE: 400, E_QUERY: 400, E_PARSE: 400, E_AUTH: 401, E_FORBIDDEN: 403, E_NOT_FOUND: 404, E_EXISTS: 409,
+  E_USAGE: 400, E_QUERY: 400, E_PARSE: 400, E_CONFLICT: 409, E_AUTH: 401, E_FORBIDDEN: 403, E_NOT_FOUND: 404, E_EXISTS: 409,
   E_TIMEOUT: 408, E_LIMIT: 429, E_POLICY: 403, E_INTEGRITY: 409,
 };
 
