@@ -45,7 +45,7 @@ export interface StartServerOptions {
   aws?: AwsResolveOptions;
   /** Bundled console directory (absent: API only). */
   consoleDir?: string;
-  /** Self-audit flush interval, ms (default 2000). */
+  /** Self-audit flush interval, ms (default 5000). */
   flushMs?: number;
   /** Seams for tests: how a workflow's database is reached (default RDS/Redshift APIs), and how it is enabled. */
   resolve?: ResolveTarget;
@@ -94,9 +94,9 @@ export async function startServer(o: StartServerOptions): Promise<RunningServer>
   const url = `${o.tls ? 'https' : 'http'}://${host}:${addr.port}`;
 
   const watching = watcher.run();
-  const flushMs = o.flushMs ?? 2000;
+  const flushMs = o.flushMs ?? 5000;
   const flushLoop = setInterval(() => {
-    audit.flush().catch((err: unknown) => {
+    audit.flush().then((n) => (n > 0 ? o.lake.maybeCompact({ minSmallFiles: 32 }) : null)).catch((err: unknown) => {
       ctx.metrics.errors.inc({ error_type: 'flush', stage: 'self-audit' });
       log(`serve: self-audit flush failed (records stay journaled and are retried): ${errorMessage(err)}`);
     });

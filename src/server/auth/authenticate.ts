@@ -6,7 +6,9 @@
  */
 import { createHash } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
+import { getConnInfo } from '@hono/node-server/conninfo';
 import { AuditlakeError } from '../../core/errors.js';
+import { createRateLimiter } from './rate-limit.js';
 import type { ServerContext, ServerEnv } from '../context.js';
 import type { Principal } from './principal.js';
 
@@ -14,12 +16,14 @@ const CACHE_MAX = 10_000;
 
 export function authenticate(ctx: ServerContext): MiddlewareHandler<ServerEnv> {
   const cache = new Map<string, Principal>();
+  // Failed attempts per client address: each costs an scrypt, and guessing must stay slow.
+  const failures = createRateLimiter(60, 20);
   const resolve = async (bearer: string): Promise<Principal | null> => {
     if (bearer.startsWith('alk_')) {
       const key = createHash('sha256').update(bearer).digest('hex');
       const hit = cache.get(key);
       if (hit) return ctx.tokens.active(hit.id, ctx.now()) ? hit : (cache.delete(key), null);
-      const p = ctx.tokens.verify(bearer, ctx.now());
+      const p = await ctx.tokens.verify(bearer, ctx.now());
       if (p) {
         if (cache.size >= CACHE_MAX) cache.clear();
         cache.set(key, p);
@@ -34,6 +38,12 @@ export function authenticate(ctx: ServerContext): MiddlewareHandler<ServerEnv> {
     const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
     const principal = m ? await resolve(m[1]) : null;
     if (!principal) {
+      if (m) {
+        let ip = 'unknown';
+        try { ip = getConnInfo(c).remote.address ?? ip; } catch { /* not over a socket */ }
+        const wait = failures.take(ip, ctx.now());
+        if (wait > 0) throw new AuditlakeError('E_LIMIT', `too many failed sign-ins from this address; retry in ${Math.ceil(wait / 1000)} s`);
+      }
       c.header('WWW-Authenticate', 'Bearer realm="auditlake"');
       throw new AuditlakeError('E_AUTH', m ? 'the bearer token is unknown, revoked or expired' : 'an Authorization: Bearer <token> header is required');
     }

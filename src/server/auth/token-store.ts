@@ -5,7 +5,7 @@
  * optional account scope and an expiry, and can be revoked; a running server re-reads the file when it changes,
  * so a revocation takes effect on the next request.
  */
-import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+import { randomBytes, scrypt, scryptSync, timingSafeEqual } from 'node:crypto';
 import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { readJsonFile, writeFileAtomic } from '../../buffer/atomic-file.js';
@@ -37,7 +37,7 @@ export interface TokenStore {
   list(): TokenRecord[];
   revoke(id: string): TokenRecord;
   /** The principal for a presented token, or null (unknown, wrong secret, revoked, expired). */
-  verify(token: string, now?: number): Principal | null;
+  verify(token: string, now?: number): Promise<Principal | null>;
   /** True while token `id` exists, is not revoked and not expired (cheap: no hashing). */
   active(id: string, now?: number): boolean;
 }
@@ -47,6 +47,8 @@ const SCRYPT = { N: 16384, r: 8, p: 1, maxmem: 64 * 1024 * 1024 } as const;
 const TOKEN_RE = /^alk_([a-z0-9]{12})_([A-Za-z0-9_-]{43})$/;
 
 const hashSecret = (secret: string, salt: string) => scryptSync(secret, Buffer.from(salt, 'hex'), 32, SCRYPT);
+/** Off the event loop (libuv pool): a server must not stall every request for one token check. */
+const hashSecretAsync = (secret: string, salt: string) => new Promise<Buffer>((res, rej) => scrypt(secret, Buffer.from(salt, 'hex'), 32, SCRYPT, (err, key) => (err ? rej(err) : res(key))));
 
 export function parseScope(scope: string): string | null {
   if (scope === 'all') return null;
@@ -103,13 +105,13 @@ export function openTokenStore(home: HomeLayout): TokenStore {
       const r = load().find((x) => x.id === id);
       return !!r && !r.revokedAt && !(r.expiresAt && Date.parse(r.expiresAt) <= now);
     },
-    verify(token, now = Date.now()) {
+    async verify(token, now = Date.now()) {
       const m = TOKEN_RE.exec(token);
       if (!m) return null;
       const r = load().find((x) => x.id === m[1]);
       // Hash even for an unknown id, so response time does not tell which ids exist.
       const expected = r ? Buffer.from(r.hash, 'hex') : Buffer.alloc(32);
-      const got = hashSecret(m[2], r?.salt ?? '00');
+      const got = await hashSecretAsync(m[2], r?.salt ?? '00');
       if (!timingSafeEqual(expected, got) || !r) return null;
       if (r.revokedAt) return null;
       if (r.expiresAt && Date.parse(r.expiresAt) <= now) return null;
