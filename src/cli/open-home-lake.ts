@@ -1,6 +1,6 @@
 import type { HomeLayout } from '../core/home.js';
 import { openLake, type OpenedLake } from '../sinks/lake/index.js';
-import { homeLakeKey } from '../vault/lake-key.js';
+import { homeLakeKey } from '../keyring/lake-key.js';
 
 /**
  * The lake under a home directory, as every command (ingest, query, report) opens it. With a keyring set up the

@@ -6,9 +6,9 @@ import { resolveHome } from '../../core/home.js';
 import { ingest } from '../../pipeline/ingest.js';
 import { createProgressReporter } from '../../pipeline/progress-reporter.js';
 import { formatSummary } from '../../pipeline/summary.js';
-import type { Lake } from '../../sinks/lake/types.js';
+import type { Lake } from '../../core/lake.js';
 import { openStore } from '../../stores/open-store.js';
-import { openHomeVault } from '../../vault/open-home-vault.js';
+import { openHomeVault } from '../../sinks/vault/open-home-vault.js';
 import { homeFlag } from '../main.js';
 import { openHomeLake } from '../open-home-lake.js';
 

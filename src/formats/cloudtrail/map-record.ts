@@ -3,7 +3,7 @@ import { AuditlakeError } from '../../core/errors.js';
 import { eventIdFor } from '../../core/event-id.js';
 import { redactJson } from '../../transforms/redact/redact-json.js';
 import { mayContainSecret, redactSecrets } from '../../transforms/redact/redact-secrets.js';
-import type { ObjectKeyInfo } from '../types.js';
+import type { ObjectKeyInfo } from '../../core/decode.js';
 import type { CloudTrailRecord, CloudTrailUserIdentity } from './record.js';
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);

@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import { errorMessage } from '../../core/errors.js';
-import type { DecodeResult, ObjectDecoder } from '../types.js';
+import type { DecodeResult, ObjectDecoder } from '../../core/decode.js';
 import { redactSecrets } from '../../transforms/redact/redact-secrets.js';
 import type { LiveLogContext } from './context.js';
 import { mapPgRecord } from './map-pg-record.js';

@@ -9,7 +9,7 @@ import type { AuditEvent } from '../../core/event.js';
 import { MANIFEST_NAME } from './manifest.js';
 import { openLake } from './open-lake.js';
 import { syntheticEvents } from './test-events.js';
-import type { SourceObjectRef } from './types.js';
+import type { SourceObjectRef } from '../../core/lake.js';
 
 const ref = (key: string, etag = 'e1'): SourceObjectRef => ({ store: 'file:///logs', key, etag, size: 1 });
 

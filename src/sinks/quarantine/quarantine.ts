@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { AuditlakeError } from '../../core/errors.js';
 import { redactSecrets } from '../../transforms/redact/redact-secrets.js';
-import type { SourceObjectRef } from '../lake/types.js';
+import type { SourceObjectRef } from '../../core/lake.js';
 import { quarantineFileName } from './file-name.js';
 import type { Quarantine, QuarantineEntry, QuarantineWriter } from './types.js';
 

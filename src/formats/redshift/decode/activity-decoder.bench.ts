@@ -11,7 +11,7 @@ import { repoRoot } from '../../../../test/helpers/repo-root.js';
 import { createActivityLogDecoder } from './activity-log-decoder.js';
 import { createLineSplitter } from '../../line-splitter.js';
 import { createActivityLogParser } from '../activity-log/parse-activity-log.js';
-import type { ObjectDecoder, DecodeResult } from '../../types.js';
+import type { ObjectDecoder, DecodeResult } from '../../../core/decode.js';
 import { parseObjectKey, isUnknownKey } from '../../object-key/parse-object-key.js';
 
 const targetMb = Number(process.argv[2] ?? 100);

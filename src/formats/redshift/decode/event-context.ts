@@ -1,7 +1,7 @@
 import * as crypto from 'node:crypto';
 import { eventIdFor } from '../../../core/event-id.js';
 import type { SourceFormat } from '../../../core/event.js';
-import type { MalformedRecord, ObjectKeyInfo } from '../../types.js';
+import type { MalformedRecord, ObjectKeyInfo } from '../../../core/decode.js';
 import { redactSecrets } from '../../../transforms/redact/redact-secrets.js';
 
 /**
