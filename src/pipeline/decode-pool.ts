@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { AuditlakeError } from '../core/errors.js';
 import type { DecodeRunner } from '../transforms/decode/decode-in-process.js';
-import { INPUT_WINDOW, type ToMain, type ToWorker } from './decode-protocol.js';
+import { INPUT_WINDOW, type ToMain, type ToWorker } from '../transforms/decode/decode-protocol.js';
 import { SourceReadError } from '../transforms/decode/decompress.js';
 
 /**

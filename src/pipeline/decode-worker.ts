@@ -11,8 +11,8 @@ import { AuditlakeError } from '../core/errors.js';
 import { createDecoder } from '../formats/decoder.js';
 import type { DecodeResult, ObjectKeyInfo } from '../core/decode.js';
 import { decompressed, isCorruptData } from '../transforms/decode/decompress.js';
-import type { ToMain, ToWorker } from './decode-protocol.js';
-import { ENCODED_BYTES_PER_MESSAGE, RESULT_CREDITS, RESULTS_PER_MESSAGE, type EncodedResults } from './decode-protocol.js';
+import type { ToMain, ToWorker } from '../transforms/decode/decode-protocol.js';
+import { ENCODED_BYTES_PER_MESSAGE, RESULT_CREDITS, RESULTS_PER_MESSAGE, type EncodedResults } from '../transforms/decode/decode-protocol.js';
 import { createEventEncoder } from '../sinks/lake/writer/encode-events.js';
 
 const port = parentPort;

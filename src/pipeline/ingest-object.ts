@@ -5,7 +5,7 @@ import type { LakeBatch, SourceObjectRef } from '../core/lake.js';
 import type { Quarantine, QuarantineWriter } from '../sinks/quarantine/types.js';
 import type { ObjectStore } from '../core/object-store.js';
 import type { DecodeCounters, DecodeRunner } from '../transforms/decode/decode-in-process.js';
-import type { EncodedResults } from './decode-protocol.js';
+import type { EncodedResults } from '../transforms/decode/decode-protocol.js';
 import { isCorruptData, SourceReadError } from '../transforms/decode/decompress.js';
 import type { IngestSummary } from './summary.js';
 import { tee } from './tee.js';

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import { createDecoder } from '../../formats/decoder.js';
 import type { DecodeResult, ObjectKeyInfo } from '../../core/decode.js';
-import type { EncodedResults } from '../../pipeline/decode-protocol.js';
+import type { EncodedResults } from './decode-protocol.js';
 import { decompressed } from './decompress.js';
 
 /** Byte counters one object's decode updates as it goes (for progress and MB/s). */

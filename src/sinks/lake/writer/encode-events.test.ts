@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { createSpillWriter } from './csv-spill.js';
 import { createEventEncoder } from './encode-events.js';
-import { syntheticEvents } from '../test-events.js';
+import { syntheticEvents } from '../../../../test/helpers/lake-test-events.js';
 
 test('encoded chunks make the same spill files, rows, partitions and longest line as add() per event', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'auditlake-encode-'));

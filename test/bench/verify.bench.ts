@@ -2,10 +2,10 @@ import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createFsStore } from '../../../stores/drivers/fs.js';
-import { createDigestRecorder } from './digest-recorder.js';
-import { createSigner, publicKeyFingerprint } from './signing-key.js';
-import { verifyVault } from './verify-vault.js';
+import { createFsStore } from '../../src/stores/drivers/fs.js';
+import { createDigestRecorder } from '../../src/sinks/vault/integrity/digest-recorder.js';
+import { createSigner, publicKeyFingerprint } from '../../src/sinks/vault/integrity/signing-key.js';
+import { verifyVault } from '../../src/sinks/vault/integrity/verify-vault.js';
 
 export interface VerifyBenchResult {
   objects: number;

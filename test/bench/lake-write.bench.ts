@@ -1,13 +1,13 @@
 /**
  * Lake write-path benchmark: N synthetic events → batch.add → commit (Parquet zstd, Hive-partitioned).
- * Run: npx tsx src/sinks/lake/write.bench.ts [events=1000000] [--encrypt]
+ * Run: npx tsx test/bench/lake-write.bench.ts [events=1000000] [--encrypt]
  * Prints events/s for the generator alone and for generator + lake, the lake's own rate, and peak RSS.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openLake } from './open-lake.js';
-import { syntheticEvents } from './test-events.js';
+import { openLake } from '../../src/sinks/lake/open-lake.js';
+import { syntheticEvents } from '../helpers/lake-test-events.js';
 
 const n = Number(process.argv.find((a) => /^\d+$/.test(a)) ?? 1_000_000);
 const encrypt = process.argv.includes('--encrypt');

@@ -1,5 +1,5 @@
-import type { DecodeResult, ObjectKeyInfo } from '../core/decode.js';
-import type { EncodedEvents } from '../core/lake.js';
+import type { DecodeResult, ObjectKeyInfo } from '../../core/decode.js';
+import type { EncodedEvents } from '../../core/lake.js';
 
 /**
  * One object's results encoded for the lake by the worker: events as spill CSV bytes, with the counts the

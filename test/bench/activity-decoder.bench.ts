@@ -1,18 +1,18 @@
 /**
  * Throughput of the user-activity-log decoder alone (no gunzip, no lake): builds a ~100 MB buffer from the real
  * fixture files (xids renumbered per copy so records differ), feeds it in 64 KiB chunks (CHUNK=bytes to change; zlib streams emit 16–64 KiB), prints MB/s.
- * Run: npx tsx src/formats/redshift/decode/activity-decoder.bench.ts [MB]
+ * Run: npx tsx test/bench/activity-decoder.bench.ts [MB]
  * PARSE_ONLY=1 measures splitting + record parsing alone (no classification, redaction, ids or events).
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { repoRoot } from '../../../../test/helpers/repo-root.js';
-import { createActivityLogDecoder } from './activity-log-decoder.js';
-import { createLineSplitter } from '../../line-splitter.js';
-import { createActivityLogParser } from '../activity-log/parse-activity-log.js';
-import type { ObjectDecoder, DecodeResult } from '../../../core/decode.js';
-import { parseObjectKey, isUnknownKey } from '../../object-key/parse-object-key.js';
+import { repoRoot } from '../helpers/repo-root.js';
+import { createActivityLogDecoder } from '../../src/formats/redshift/decode/activity-log-decoder.js';
+import { createLineSplitter } from '../../src/formats/line-splitter.js';
+import { createActivityLogParser } from '../../src/formats/redshift/activity-log/parse-activity-log.js';
+import type { ObjectDecoder, DecodeResult } from '../../src/core/decode.js';
+import { parseObjectKey, isUnknownKey } from '../../src/formats/object-key/parse-object-key.js';
 
 const targetMb = Number(process.argv[2] ?? 100);
 const dir = join(repoRoot, 'test/fixtures/redshift-test-drive');

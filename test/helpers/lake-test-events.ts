@@ -1,5 +1,5 @@
-import { eventIdFor } from '../../core/event-id.js';
-import type { AuditEvent, LogType } from '../../core/event.js';
+import { eventIdFor } from '../../src/core/event-id.js';
+import type { AuditEvent, LogType } from '../../src/core/event.js';
 
 /**
  * Deterministic synthetic events for lake tests and the write benchmark (not a log generator: the
