@@ -1,7 +1,8 @@
 import { verify } from 'node:crypto';
 import { inflateRawSync } from 'node:zlib';
 import { hasErrorCode } from '../../core/errors.js';
-import { isoSeconds, sha256Hex } from '../../sinks/vault/integrity/digest-format.js';
+import { isoSeconds } from '../../core/iso-seconds.js';
+import { sha256Hex } from '../../core/sha256-hex.js';
 import { parseCloudTrailDigestKey } from './digest-key.js';
 import { hashFirstGzipMember } from './gunzip-first-member.js';
 import type { CloudTrailPublicKey } from './public-keys.js';

@@ -1,5 +1,9 @@
-import { createHash } from 'node:crypto';
 import { AuditlakeError } from '../../../core/errors.js';
+import { isoSeconds } from '../../../core/iso-seconds.js';
+import { sha256Hex } from '../../../core/sha256-hex.js';
+
+// Shared with the CloudTrail digest validator (src/sources/cloudtrail-digest), hence in core.
+export { isoSeconds, sha256Hex };
 
 /**
  * The auditlake digest file: CloudTrail's digest design (formats.md Part C) with Ed25519 signatures and two
@@ -62,11 +66,6 @@ export interface ChainLocation {
   periodMs: number;
 }
 
-/** `2026-11-24T13:00:00Z` — second precision, like CloudTrail's digestEndTime. */
-export function isoSeconds(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
 function compactStamp(ms: number): string {
   return isoSeconds(ms).replace(/[-:]/g, '');
 }
@@ -102,9 +101,6 @@ export function isDigestKey(key: string): boolean {
   return parseDigestKey(key) !== null;
 }
 
-export function sha256Hex(data: Buffer | string): string {
-  return createHash('sha256').update(data).digest('hex');
-}
 
 /**
  * The exact bytes that are signed (UTF-8, `\n`-separated, no trailing newline), modelled on CloudTrail's
