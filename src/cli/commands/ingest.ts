@@ -5,12 +5,12 @@ import { AuditlakeError, errorMessage } from '../../core/errors.js';
 import { resolveHome } from '../../core/home.js';
 import { ingest } from '../../pipeline/ingest.js';
 import { createProgressReporter } from '../../pipeline/progress-reporter.js';
-import { DEFAULT_EXPANSION_LIMITS } from '../../pipeline/decompress.js';
+import { DEFAULT_EXPANSION_LIMITS } from '../../transforms/decode/decompress.js';
 import { formatSummary, refusedObjects } from '../../pipeline/summary.js';
 import { EXIT_COMPLETED_WITH_REFUSED } from '../exit-codes.js';
-import type { Lake } from '../../sinks/lake/types.js';
+import type { Lake } from '../../core/lake.js';
 import { openStore } from '../../stores/open-store.js';
-import { openHomeVault } from '../../vault/open-home-vault.js';
+import { openHomeVault } from '../../sinks/vault/open-home-vault.js';
 import { homeFlag } from '../main.js';
 import { openHomeLake } from '../open-home-lake.js';
 
