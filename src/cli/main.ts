@@ -62,9 +62,17 @@ export async function run(argv: string[]): Promise<void> {
     c.exitOverride();
     c.configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, `auditlake: ${name ? `${name}: ` : ''}`)) });
   }
+  // the command that ran, for the access journal (cli/audit-command.ts): set before its action starts
+  let action: Command | null = null;
+  const started = Date.now();
+  program.hook('preAction', (_root, a) => {
+    action = a;
+  });
+  let failure: unknown = null;
   try {
     await program.parseAsync(argv);
   } catch (err) {
+    failure = err;
     if (err instanceof CommanderError) {
       process.exitCode = err.exitCode === 0 ? 0 : 2;
       return;
@@ -72,5 +80,10 @@ export async function run(argv: string[]): Promise<void> {
     const msg = err instanceof AuditlakeError ? `auditlake: ${err.message}` : `auditlake: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`;
     process.stderr.write(msg + '\n');
     process.exitCode = exitCodeFor(err);
+  } finally {
+    if (action) {
+      const { recordCliCommand } = await import('./audit-command.js');
+      recordCliCommand(action, homeFlag(action), started, failure);
+    }
   }
 }

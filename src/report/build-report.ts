@@ -4,6 +4,7 @@ import { monthRange } from './month.js';
 import { loadOverview } from './overview.js';
 import type { QueryFn } from './run-query.js';
 import { loadNotable, SECTIONS, type SectionContext } from './sections.js';
+import { loadSelfAudit } from './self-audit.js';
 import { monthFilter } from './sql.js';
 import type { ReportData, ReportOptions } from './types.js';
 
@@ -48,6 +49,7 @@ export async function buildReport(q: QueryFn, options: ReportOptions, vault: Vau
     totals: { events, connections: conn?.events ?? 0, failedLogins: conn?.failed ?? 0, userChanges, activity: lt('activity')?.events ?? 0, apiCalls: lt('api')?.events ?? 0 },
     sections,
   };
-  const checks = runChecks(options.framework, { data: base, completeness, vault });
+  const selfAudit = await loadSelfAudit(q, range);
+  const checks = runChecks(options.framework, { data: base, completeness, vault, selfAudit });
   return { ...base, checks };
 }

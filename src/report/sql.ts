@@ -12,6 +12,9 @@ export function monthFilter(range: { from: string; to: string }, account?: strin
   }
   const parts = [`time >= TIMESTAMP ${lit(range.from.slice(0, 19).replace('T', ' '))}`, `time < TIMESTAMP ${lit(range.to.slice(0, 19).replace('T', ' '))}`];
   if (account) parts.push(`account = ${lit(account)}`);
+  // auditlake's own access trail (auditlake serve / CLI, service 'auditlake') is evidence about the store, not
+  // database activity: the report reads it separately (self-audit.ts) and keeps it out of every other number
+  parts.push(`service <> 'auditlake'`);
   return parts.join(' AND ');
 }
 
