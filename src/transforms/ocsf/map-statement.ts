@@ -52,7 +52,8 @@ export function mapStatement(row: ExportRow, ctx: MapContext): OcsfEvent {
     table,
     type_id: table ? 3 : 1,
     type: table ? 'Table' : 'Database',
-    query_info: row.statement ? compact({ query_string: clip(row.statement, unmapped, 'query_string'), uid: xid }) : undefined,
+    // query_info is an entity (name or uid required): the transaction id where the source has one, else the event id.
+    query_info: row.statement ? { query_string: clip(row.statement, unmapped, 'query_string'), uid: xid ?? row.eventId } : undefined,
     status_detail: row.success === false ? row.errorCode ?? undefined : undefined,
     unmapped,
   }));
