@@ -15,6 +15,9 @@ const EXIT: Record<ErrorCode, number> = {
   E_POLICY: 7,
   E_DB: 8,
   E_TIMEOUT: 9,
+  E_AUTH: 10,
+  E_FORBIDDEN: 10,
+  E_LIMIT: 11,
   E_INTERNAL: 70,
 };
 
