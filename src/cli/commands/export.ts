@@ -20,7 +20,11 @@ function productVersion(): string {
 }
 
 export function register(program: Command): void {
-  const exp = program.command('export').description('Export the lake for other tools (OCSF 1.3.0 for SIEMs and Amazon Security Lake)');
+  const exp = program.command('export').description('Export the lake for other tools (OCSF 1.3.0 for SIEMs and Amazon Security Lake)')
+    .addHelpText('after', `
+Examples:
+  auditlake export ocsf --out ./ocsf --format jsonl
+  auditlake export ocsf --out s3://aws-security-data-lake-us-east-1-abc/ --since 30d`);
   exp.command('ocsf')
     .description('Write every lake event as OCSF 1.3.0, in the Amazon Security Lake layout ext/<source>/region=…/accountId=…/eventDay=…/')
     .requiredOption('--out <dir|s3://bucket/prefix>', 'destination folder or S3 location')
