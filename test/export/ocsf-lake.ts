@@ -5,7 +5,7 @@ import { createGunzip } from 'node:zlib';
 import type { AuditEvent } from '../../src/core/event.js';
 import { createDecoder } from '../../src/formats/decoder.js';
 import { isUnknownKey, parseObjectKey } from '../../src/formats/object-key/index.js';
-import type { ObjectKeyInfo, ObjectFormat } from '../../src/formats/types.js';
+import type { ObjectKeyInfo, ObjectFormat } from '../../src/core/decode.js';
 import { openLake } from '../../src/sinks/lake/index.js';
 import { repoRoot } from '../helpers/repo-root.js';
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { hasErrorCode } from '../../core/errors.js';
 import { lit } from '../../sinks/lake/schema.js';
-import type { ObjectStore } from '../../stores/types.js';
+import type { ObjectStore } from '../../core/object-store.js';
 import type { OcsfEvent } from '../../transforms/ocsf/index.js';
 import { exportObjectKey, type ExportFormat } from './object-key.js';
 

@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { lit } from '../../sinks/lake/schema.js';
-import type { ObjectStore } from '../../stores/types.js';
+import type { ObjectStore } from '../../core/object-store.js';
 import { classByUid, mapToOcsf, type MapContext, type OcsfEvent } from '../../transforms/ocsf/index.js';
 import { createBucketWriter, type BucketWriter, type WrittenObject } from './bucket-writer.js';
 import { fingerprintOf, idsFileName, readExportState, removeQuietly, writeExportState, type ExportState } from './export-state.js';
