@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { HOME_LOCK_NAME, lockHome } from '../../src/core/home-lock.js';
+import { HOME_LOCK_NAME, lockHome } from '../../src/buffer/home-lock.js';
 import { AuditlakeError } from '../../src/core/errors.js';
 import { finished, runCli, spawnCli } from '../helpers/cli.js';
 import { layOutFixtures } from '../helpers/redshift-fixtures.js';

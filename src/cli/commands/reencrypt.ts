@@ -26,17 +26,17 @@ Examples:
     .action(async (o: { to: string; from?: string; rewrapOnly?: boolean; store?: string; json?: boolean }, cmd: Command) => {
       // Loaded here, not at the top: every command module is imported for `auditlake --help`.
       const [{ openDigestRecorder }, { openKeyring }, { createFsStore }, { openStore }, { formatReencryptReport }, { rewrapHomeLakeKey }, { reencryptVault }] = await Promise.all([
-        import('../../integrity/open-recorder.js'),
+        import('../../sinks/vault/integrity/open-recorder.js'),
         import('../../keyring/open-keyring.js'),
         import('../../stores/drivers/fs.js'),
         import('../../stores/open-store.js'),
-        import('../../vault/format-reencrypt.js'),
-        import('../../vault/lake-key.js'),
-        import('../../vault/reencrypt.js'),
+        import('../../sinks/vault/format-reencrypt.js'),
+        import('../../keyring/lake-key.js'),
+        import('../../sinks/vault/reencrypt.js'),
       ]);
       const home = resolveHome(homeFlag(cmd));
       // No ingest may write new objects under the old key while the vault moves to the new one.
-      const { lockHome } = await import('../../core/home-lock.js');
+      const { lockHome } = await import('../../buffer/home-lock.js');
       const unlock = await lockHome(home.root, { command: 'reencrypt' });
       try {
         await reencryptHome();
