@@ -52,7 +52,7 @@ export function createLocalKeyring(opts: LocalKeyringOptions): Keyring {
     }
     try {
       const f = JSON.parse(text) as KeyringFile;
-      if (f.format !== FILE_FORMAT) throw new Error(`format is ${JSON.stringify(f.format)}, expected ${FILE_FORMAT}`);
+      if (f.format !== FILE_FORMAT) throw new AuditlakeError('E_PARSE', `field format is ${JSON.stringify(f.format)}, expected ${FILE_FORMAT}`);
       return f;
     } catch (err) {
       throw new AuditlakeError('E_KEY', `keyring: ${file} is not a keyring file: ${(err as Error).message}`, { cause: err });
