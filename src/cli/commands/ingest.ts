@@ -9,6 +9,7 @@ import { formatSummary } from '../../pipeline/summary.js';
 import type { Lake } from '../../sinks/lake/types.js';
 import { openStore } from '../../stores/open-store.js';
 import { openHomeVault } from '../../vault/open-home-vault.js';
+import { formatChainHead } from '../chain-head.js';
 import { homeFlag } from '../main.js';
 import { openHomeLake } from '../open-home-lake.js';
 
@@ -82,7 +83,9 @@ Examples:
           batch: { ...(maxObjects ? { maxObjects } : {}), ...(batchMb ? { maxBytes: batchMb * 1e6 } : {}) },
         });
         reporter?.stop();
-        process.stdout.write(flags.format === 'json' ? `${JSON.stringify(summary, null, 2)}\n` : `${formatSummary(summary, { verbose: flags.verbose })}\n`);
+        // The head of the signed chain after this run (a no-op checkpoint when the last commit already wrote it).
+        const head = vault ? await vault.commit() : null;
+        process.stdout.write(flags.format === 'json' ? `${JSON.stringify({ ...summary, ...(head ? { chainHead: head } : {}) }, null, 2)}\n` : `${formatSummary(summary, { verbose: flags.verbose })}\n${head ? `${formatChainHead(head)}\n` : ''}`);
         if (flags.compact && summary.objects.ingested > 0) {
           const maybe = (lake as Lake & { maybeCompact?: () => Promise<unknown> }).maybeCompact;
           // The events are committed already; merging small files is housekeeping that the next run
