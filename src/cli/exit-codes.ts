@@ -8,12 +8,16 @@ const EXIT: Record<ErrorCode, number> = {
   E_IO: 4,
   E_NOT_FOUND: 4,
   E_EXISTS: 4,
+  E_CONFLICT: 4,
   E_QUERY: 5,
   E_KEY: 6,
   E_INTEGRITY: 1,
   E_POLICY: 7,
   E_DB: 8,
   E_TIMEOUT: 9,
+  E_AUTH: 10,
+  E_FORBIDDEN: 10,
+  E_LIMIT: 11,
   E_INTERNAL: 70,
 };
 

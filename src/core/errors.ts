@@ -10,12 +10,16 @@ export type ErrorCode =
   | 'E_IO' // filesystem / network failure
   | 'E_NOT_FOUND'
   | 'E_EXISTS' // a write that would overwrite an existing object
+  | 'E_CONFLICT' // a conditional write lost a race (the object changed since it was read: If-Match / 412)
   | 'E_QUERY' // bad SQL
   | 'E_KEY' // key management: missing, disabled, wrong passphrase
   | 'E_INTEGRITY' // verification failed
   | 'E_POLICY' // refused by retention / framework / legal hold rules
   | 'E_DB' // a live database refused or failed
   | 'E_TIMEOUT'
+  | 'E_AUTH' // no or bad credentials (HTTP 401)
+  | 'E_FORBIDDEN' // authenticated, but the role or account scope does not allow it (HTTP 403)
+  | 'E_LIMIT' // a rate or size limit was hit (HTTP 429 / 413)
   | 'E_INTERNAL';
 
 export class AuditlakeError extends Error {

@@ -11,9 +11,28 @@ import { queryErrorMessage } from './query-help.js';
 import { prepareReadOnly } from './read-only.js';
 import { toQueryResult } from './to-result.js';
 
+/** Bounds for one query (the HTTP API sets them; the CLI runs unbounded). */
+export interface QueryLimits {
+  /** Rows read at most; the result then says `truncated`. */
+  maxRows?: number;
+  /** Wall time after which DuckDB is interrupted (E_TIMEOUT). */
+  timeoutMs?: number;
+}
+
 export interface QueryEngine {
-  query(sql: string): Promise<QueryResult>;
+  query(sql: string, limits?: QueryLimits): Promise<QueryResult & { truncated?: boolean }>;
   close(): Promise<void>;
+}
+
+export interface QueryEngineScope {
+  /**
+   * Confine the engine to one account: its views name only that account's files and DuckDB may open only
+   * that account's partition directories (`log_type=*\/account=<id>/`), so no SQL — views, read_parquet,
+   * globs, `..` — can reach another account's rows or the manifest.
+   */
+  account?: string;
+  /** Every log type directory the lake may have (partition `log_type=`), for the scoped allow-list. */
+  logTypes?: readonly string[];
 }
 
 /**
@@ -22,21 +41,24 @@ export interface QueryEngine {
  * read-only statement per call. The views are rebuilt whenever the manifest changed on disk
  * (another process committed or compacted).
  */
-export function createQueryEngine(root: string, masterKey: Buffer | null, threads: number, memoryLimit: string, tmpDir: string): QueryEngine {
+export function createQueryEngine(root: string, masterKey: Buffer | null, threads: number, memoryLimit: string, tmpDir: string, scope: QueryEngineScope = {}): QueryEngine {
   let state: { instance: DuckDBInstance; conn: DuckDBConnection } | null = null;
-  const spillDir = `${tmpDir}/duckdb-query-${process.pid}`;
+  // Spill space per engine: DuckDB's temp file names are only unique within one instance.
+  const spillDir = `${tmpDir}/duckdb-query-${process.pid}${scope.account ? `-${scope.account}-${Math.random().toString(36).slice(2, 8)}` : ''}`;
+  const rootDir = root.endsWith('/') ? root : root + '/';
+  const allowed = scope.account ? (scope.logTypes ?? []).map((t) => `${rootDir}log_type=${t}/account=${scope.account}/`) : [rootDir];
+  const inScope = (path: string) => !scope.account || path.split('/').includes(`account=${scope.account}`);
   let seen = '';
   const keys = new Set<string>();
   let queue: Promise<unknown> = Promise.resolve();
 
   const open = async () => {
     if (state) return state;
-    // Spill space per process: DuckDB's temp file names are only unique within one instance.
     const instance = await DuckDBInstance.create(':memory:', {
       autoinstall_known_extensions: 'false', threads: String(threads), memory_limit: memoryLimit, temp_directory: spillDir,
     });
     const conn = await instance.connect();
-    await conn.run(`SET allowed_directories = [${lit(root.endsWith('/') ? root : root + '/')}]`);
+    await conn.run(`SET allowed_directories = [${allowed.map(lit).join(', ')}]`);
     await conn.run('SET enable_external_access = false');
     await conn.run('SET lock_configuration = true');
     state = { instance, conn };
@@ -48,7 +70,8 @@ export function createQueryEngine(root: string, masterKey: Buffer | null, thread
     const st = await stat(join(root, MANIFEST_NAME)).catch(() => null);
     const sig = st ? `${st.ino}:${st.size}:${st.mtimeMs}` : 'none';
     if (!force && sig === seen) return;
-    const m: Manifest = await readManifest(root);
+    const read: Manifest = await readManifest(root);
+    const m: Manifest = scope.account ? { ...read, files: read.files.filter((f) => inScope(f.path)) } : read;
     for (const f of m.files) {
       if (!f.key || keys.has(f.key)) continue;
       if (!masterKey) throw new AuditlakeError('E_KEY', `lake: ${root} is encrypted; query needs its Parquet key`);
@@ -64,7 +87,7 @@ export function createQueryEngine(root: string, masterKey: Buffer | null, thread
     seen = sig;
   };
 
-  const runOnce = async (sql: string): Promise<QueryResult> => {
+  const runOnce = async (sql: string, limits: QueryLimits): Promise<QueryResult & { truncated?: boolean }> => {
     const { conn } = await open();
     let prepared;
     try {
@@ -73,33 +96,44 @@ export function createQueryEngine(root: string, masterKey: Buffer | null, thread
       if (err instanceof AuditlakeError) throw err;
       throw new AuditlakeError('E_QUERY', queryErrorMessage((err as Error).message, sql), { cause: err });
     }
+    let timedOut = false;
+    const timer = limits.timeoutMs ? setTimeout(() => {
+      timedOut = true;
+      conn.interrupt();
+    }, limits.timeoutMs) : null;
     try {
-      return toQueryResult(await prepared.runAndReadAll());
+      if (limits.maxRows === undefined) return toQueryResult(await prepared.runAndReadAll());
+      const reader = await prepared.runAndReadUntil(limits.maxRows + 1);
+      const res = toQueryResult(reader);
+      const truncated = res.rows.length > limits.maxRows || !reader.done;
+      return { ...res, rows: res.rows.slice(0, limits.maxRows), truncated };
     } catch (err) {
+      if (timedOut) throw new AuditlakeError('E_TIMEOUT', `query: stopped after ${limits.timeoutMs} ms (the time limit)`, { cause: err });
       throw new AuditlakeError('E_QUERY', queryErrorMessage((err as Error).message, sql), { cause: err });
     } finally {
+      if (timer) clearTimeout(timer);
       prepared.destroySync();
     }
   };
 
-  const query = async (sql: string): Promise<QueryResult> => {
+  const query = async (sql: string, limits: QueryLimits): Promise<QueryResult & { truncated?: boolean }> => {
     await refresh(false);
     try {
-      return await runOnce(sql);
+      return await runOnce(sql, limits);
     } catch (err) {
       // A compaction in another process may have deleted files our views still named: reload once.
       const msg = (err as Error).message;
       if (/No files found|No such file|Cannot open file|does not exist/i.test(msg) && !/Table with name|Catalog Error/.test(msg)) {
         await refresh(true);
-        return runOnce(sql);
+        return runOnce(sql, limits);
       }
       throw err;
     }
   };
 
   return {
-    query(sql) {
-      const run = queue.then(() => query(sql));
+    query(sql, limits = {}) {
+      const run = queue.then(() => query(sql, limits));
       queue = run.catch(() => undefined);
       return run;
     },
