@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import { createDecoder } from '../formats/decoder.js';
 import type { DecodeResult, ObjectKeyInfo } from '../formats/types.js';
 import type { EncodedResults } from './decode-protocol.js';
-import { decompressed } from './decompress.js';
+import { decompressed, type ExpansionLimits } from './decompress.js';
 
 /** Byte counters one object's decode updates as it goes (for progress and MB/s). */
 export interface DecodeCounters {
@@ -23,11 +23,15 @@ export type DecodeRunner = (
   counters: DecodeCounters,
   /** Ask for lake-encoded results (EncodedResults) with sids from `sidBase`; a runner may ignore it and yield events. */
   encode?: { sidBase: number },
+  limits?: ExpansionLimits,
 ) => AsyncIterable<DecodeResult[] | EncodedResults>;
 
-export const decodeInProcess: DecodeRunner = async function* (source, info, counters) {
+/** A key ending in `.gz` promises gzip bytes (CloudTrail's `.json.gz`, Redshift's `.gz`, Firehose's `.gz`). */
+export const expectsGzip = (info: ObjectKeyInfo): boolean => /\.gz$/i.test(info.key);
+
+export const decodeInProcess: DecodeRunner = async function* (source, info, counters, _encode, limits) {
   const decoder = createDecoder(info);
-  for await (const chunk of decompressed(source, (n) => (counters.bytesIn += n))) {
+  for await (const chunk of decompressed(source, (n) => (counters.bytesIn += n), { expectGzip: expectsGzip(info), ...(limits ? { limits } : {}) })) {
     counters.bytesOut += (chunk as Buffer).length;
     const out = decoder.push(chunk as Buffer);
     if (out.length) yield out;

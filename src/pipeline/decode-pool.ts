@@ -74,7 +74,7 @@ export function createDecodePool(size: number): DecodePool {
     return spawn();
   }
 
-  const decode: DecodeRunner = async function* (source, info, counters, encode) {
+  const decode: DecodeRunner = async function* (source, info, counters, encode, limits) {
     const slot = await acquire();
     const send = (m: ToWorker) => slot.worker.postMessage(m);
     const queue: ToMain[] = [];
@@ -93,7 +93,7 @@ export function createDecodePool(size: number): DecodePool {
         wake?.();
       }
     };
-    send({ t: 'begin', info, ...(encode ? { sidBase: encode.sidBase } : {}) });
+    send({ t: 'begin', info, ...(encode ? { sidBase: encode.sidBase } : {}), ...(limits ? { limits } : {}) });
     void (async () => {
       try {
         for await (const chunk of source) {

@@ -1,5 +1,6 @@
 import type { DecodeResult, ObjectKeyInfo } from '../formats/types.js';
 import type { EncodedEvents } from '../sinks/lake/types.js';
+import type { ExpansionLimits } from './decompress.js';
 
 /**
  * One object's results encoded for the lake by the worker: events as spill CSV bytes, with the counts the
@@ -17,7 +18,7 @@ export interface EncodedResults {
 /** Messages between the decode pool (main thread) and a decode worker. One object at a time per worker. */
 export type ToWorker =
   /** `sidBase`: encode events for the lake (EncodedResults) with sids from this base; absent: send events. */
-  | { t: 'begin'; info: ObjectKeyInfo; sidBase?: number }
+  | { t: 'begin'; info: ObjectKeyInfo; sidBase?: number; limits?: ExpansionLimits }
   | { t: 'chunk'; buf: Uint8Array }
   | { t: 'end' }
   /** The main thread processed one results message. */

@@ -6,7 +6,7 @@ import { MANIFEST_NAME, readManifest, type Manifest } from '../sinks/lake/manife
 import { deriveKey } from '../sinks/lake/parquet-key.js';
 import { lit } from '../sinks/lake/schema.js';
 import type { QueryResult } from '../sinks/lake/types.js';
-import { keyName, viewStatements } from '../sinks/lake/views.js';
+import { keyName, viewFiles, viewStatement, viewsReferencedBy } from '../sinks/lake/views.js';
 import { queryErrorMessage } from './query-help.js';
 import { prepareReadOnly } from './read-only.js';
 import { toQueryResult } from './to-result.js';
@@ -65,14 +65,29 @@ export function createQueryEngine(root: string, masterKey: Buffer | null, thread
     return state;
   };
 
-  const refresh = async (force: boolean) => {
+  /** Views created for the manifest generation `seen`; the rest are created when a statement names them. */
+  let created = new Set<string>();
+  let manifest: Manifest | null = null;
+
+  /**
+   * Brings the views a statement reads up to date with the manifest on disk. Only the views `sql` names are
+   * (re)built: binding a view reads the footer of every file it scans, which `select 1` or a query on
+   * `connections` should not pay for the whole lake.
+   */
+  const refresh = async (force: boolean, sql: string) => {
     const { conn } = await open();
     const st = await stat(join(root, MANIFEST_NAME)).catch(() => null);
     const sig = st ? `${st.ino}:${st.size}:${st.mtimeMs}` : 'none';
-    if (!force && sig === seen) return;
-    const read: Manifest = await readManifest(root);
-    const m: Manifest = scope.account ? { ...read, files: read.files.filter((f) => inScope(f.path)) } : read;
-    for (const f of m.files) {
+    if (force || sig !== seen || !manifest) {
+      const read: Manifest = await readManifest(root);
+      manifest = scope.account ? { ...read, files: read.files.filter((f) => inScope(f.path)) } : read;
+      created = new Set();
+      seen = sig;
+    }
+    const m = manifest;
+    const wanted = viewsReferencedBy(sql).filter((v) => !created.has(v));
+    if (wanted.length === 0) return;
+    for (const f of new Set(wanted.flatMap((v) => viewFiles(m, v)))) {
       if (!f.key || keys.has(f.key)) continue;
       if (!masterKey) throw new AuditlakeError('E_KEY', `lake: ${root} is encrypted; query needs its Parquet key`);
       const k = deriveKey(masterKey, f.key);
@@ -83,8 +98,10 @@ export function createQueryEngine(root: string, masterKey: Buffer | null, thread
       }
       keys.add(f.key);
     }
-    for (const s of viewStatements(root, m)) await conn.run(s);
-    seen = sig;
+    for (const v of wanted) {
+      await conn.run(viewStatement(root, m, v));
+      created.add(v);
+    }
   };
 
   const runOnce = async (sql: string, limits: QueryLimits): Promise<QueryResult & { truncated?: boolean }> => {
@@ -117,14 +134,14 @@ export function createQueryEngine(root: string, masterKey: Buffer | null, thread
   };
 
   const query = async (sql: string, limits: QueryLimits): Promise<QueryResult & { truncated?: boolean }> => {
-    await refresh(false);
+    await refresh(false, sql);
     try {
       return await runOnce(sql, limits);
     } catch (err) {
       // A compaction in another process may have deleted files our views still named: reload once.
       const msg = (err as Error).message;
       if (/No files found|No such file|Cannot open file|does not exist/i.test(msg) && !/Table with name|Catalog Error/.test(msg)) {
-        await refresh(true);
+        await refresh(true, sql);
         return runOnce(sql, limits);
       }
       throw err;

@@ -2,6 +2,7 @@ import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { AuditlakeError } from '../../core/errors.js';
 import { LOG_TYPES, type AuditEvent } from '../../core/event.js';
 import type { EncodedEvents } from './types.js';
+import { storedRaw } from './derived-raw.js';
 import { lit } from './schema.js';
 
 /**
@@ -42,7 +43,7 @@ export function encodeEvent(e: AuditEvent, sid: number): string {
   return (
     s(e.eventId) + D + Math.trunc(e.time) + D + sid + D + e.logType + D + s(e.database) + D + s(e.user) + D + s(e.session) + D +
     s(e.remoteHost) + D + s(e.remotePort) + D + s(e.action) + D + s(e.statement) + D + (e.success === null ? NULL : e.success) + D +
-    s(e.errorCode) + D + s(e.object) + D + JSON.stringify(e.details ?? {}) + D + s(e.raw) + D +
+    s(e.errorCode) + D + s(e.object) + D + JSON.stringify(e.details ?? {}) + D + s(storedRaw(e)) + D +
     (Number.isInteger(e.sourceLine) ? e.sourceLine : NULL) + '\n'
   );
 }

@@ -11,6 +11,11 @@ export type ClassifiedObject =
   | { kind: 'done'; ref: SourceObjectRef }
   /** A known layout that holds no events (CloudTrail digest / Insights files). */
   | { kind: 'ignored'; key: string; reason: string }
+  /**
+   * A known layout with an invalid component (account, region, cluster): never read; refused with the
+   * reason (a quarantine entry) and recorded as done, so a re-run does not refuse it again.
+   */
+  | { kind: 'refused'; ref: SourceObjectRef; reason: string }
   /** Matches no known layout: reported with the reason, never guessed. */
   | { kind: 'unknown'; key: string; reason: string };
 
@@ -26,6 +31,11 @@ export async function* classifyObjects(
 ): AsyncGenerator<ClassifiedObject> {
   for await (const o of store.list(prefix)) {
     const info = parseObjectKey(o.key);
+    if (isUnknownKey(info) && info.invalid) {
+      const ref: SourceObjectRef = { store: store.url, key: o.key, etag: o.etag, size: o.size };
+      yield isIngested(ref) ? { kind: 'done', ref } : { kind: 'refused', ref, reason: info.unknown };
+      continue;
+    }
     if (isUnknownKey(info)) {
       yield info.recognised ? { kind: 'ignored', key: o.key, reason: info.unknown } : { kind: 'unknown', key: o.key, reason: info.unknown };
       continue;
