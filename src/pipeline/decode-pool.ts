@@ -1,8 +1,8 @@
 import { Worker } from 'node:worker_threads';
 import { AuditlakeError } from '../core/errors.js';
-import type { DecodeRunner } from './decode-in-process.js';
-import { INPUT_WINDOW, type ToMain, type ToWorker } from './decode-protocol.js';
-import { SourceReadError } from './decompress.js';
+import type { DecodeRunner } from '../transforms/decode/decode-in-process.js';
+import { INPUT_WINDOW, type ToMain, type ToWorker } from '../transforms/decode/decode-protocol.js';
+import { SourceReadError } from '../transforms/decode/decompress.js';
 
 /**
  * Default: decode on the main thread (0 workers). Measured here (534 MB of generated logs, 2 cores): with

@@ -9,12 +9,12 @@ import { Readable } from 'node:stream';
 import { parentPort } from 'node:worker_threads';
 import { AuditlakeError } from '../core/errors.js';
 import { createDecoder } from '../formats/decoder.js';
-import type { DecodeResult, ObjectKeyInfo } from '../formats/types.js';
-import { expectsGzip } from './decode-in-process.js';
-import { decompressed, isCorruptData, type DecompressOptions } from './decompress.js';
-import type { ToMain, ToWorker } from './decode-protocol.js';
-import { ENCODED_BYTES_PER_MESSAGE, RESULT_CREDITS, RESULTS_PER_MESSAGE, type EncodedResults } from './decode-protocol.js';
-import { createEventEncoder } from '../sinks/lake/encode-events.js';
+import type { DecodeResult, ObjectKeyInfo } from '../core/decode.js';
+import { expectsGzip } from '../transforms/decode/decode-in-process.js';
+import { decompressed, isCorruptData, type DecompressOptions } from '../transforms/decode/decompress.js';
+import type { ToMain, ToWorker } from '../transforms/decode/decode-protocol.js';
+import { ENCODED_BYTES_PER_MESSAGE, RESULT_CREDITS, RESULTS_PER_MESSAGE, type EncodedResults } from '../transforms/decode/decode-protocol.js';
+import { createEventEncoder } from '../sinks/lake/writer/encode-events.js';
 
 const port = parentPort;
 if (!port) throw new Error('decode-worker must run in a worker thread');

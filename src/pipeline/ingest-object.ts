@@ -1,15 +1,15 @@
 import type { Readable } from 'node:stream';
 import { AuditlakeError, errorMessage } from '../core/errors.js';
-import type { DecodeResult, ObjectKeyInfo } from '../formats/types.js';
-import type { LakeBatch, SourceObjectRef } from '../sinks/lake/types.js';
+import type { DecodeResult, ObjectKeyInfo } from '../core/decode.js';
+import type { LakeBatch, SourceObjectRef } from '../core/lake.js';
 import type { Quarantine, QuarantineWriter } from '../sinks/quarantine/types.js';
-import type { ObjectStore } from '../stores/types.js';
-import type { DecodeCounters, DecodeRunner } from './decode-in-process.js';
-import type { EncodedResults } from './decode-protocol.js';
-import { SourceReadError, type ExpansionLimits } from './decompress.js';
+import type { ObjectStore } from '../core/object-store.js';
+import type { DecodeCounters, DecodeRunner } from '../transforms/decode/decode-in-process.js';
+import type { EncodedResults } from '../transforms/decode/decode-protocol.js';
+import { SourceReadError, type ExpansionLimits } from '../transforms/decode/decompress.js';
 import type { IngestSummary } from './summary.js';
 import { tee } from './tee.js';
-import type { EvidenceSink } from './types.js';
+import type { EvidenceSink } from '../core/evidence-sink.js';
 
 /** One source object to ingest. */
 export interface PendingObject {

@@ -8,11 +8,11 @@ import { test } from 'node:test';
 import { hasErrorCode } from '../core/errors.js';
 import { resolveHome } from '../core/home.js';
 import { openLake } from '../sinks/lake/index.js';
-import type { SourceObjectRef } from '../sinks/lake/types.js';
+import type { SourceObjectRef } from '../core/lake.js';
 import { createMemoryStore } from '../stores/drivers/memory.js';
-import type { ObjectStore } from '../stores/types.js';
+import type { ObjectStore } from '../core/object-store.js';
 import { ingest } from './ingest.js';
-import type { EvidenceSink } from './types.js';
+import type { EvidenceSink } from '../core/evidence-sink.js';
 import { FIXTURE_COUNTS, FIXTURE_DIR, FIXTURE_KEY_DIR } from '../../test/helpers/redshift-fixtures.js';
 
 async function fixtureStore(): Promise<ObjectStore> {

@@ -1,14 +1,14 @@
 import type { HomeLayout } from '../core/home.js';
-import type { Lake, LakeBatch, SourceObjectRef } from '../sinks/lake/types.js';
+import type { Lake, LakeBatch, SourceObjectRef } from '../core/lake.js';
 import { createQuarantine } from '../sinks/quarantine/quarantine.js';
 import { classifyObjects } from '../sources/object-store/classify-objects.js';
-import type { ObjectStore } from '../stores/types.js';
-import { decodeInProcess, type DecodeCounters } from './decode-in-process.js';
+import type { ObjectStore } from '../core/object-store.js';
+import { decodeInProcess, type DecodeCounters } from '../transforms/decode/decode-in-process.js';
 import { createDecodePool, defaultWorkerCount } from './decode-pool.js';
-import type { ExpansionLimits } from './decompress.js';
+import type { ExpansionLimits } from '../transforms/decode/decompress.js';
 import { ObjectReadFailed, refuseObject, startObject, type ObjectDeps, type PendingObject, type StartedObject } from './ingest-object.js';
 import { UNKNOWN_KEYS_KEPT, type IngestProgress, type IngestSummary } from './summary.js';
-import type { EvidenceSink } from './types.js';
+import type { EvidenceSink } from '../core/evidence-sink.js';
 
 export interface BatchLimits {
   /** Commit after this many objects. Default 64. */

@@ -4,7 +4,7 @@ import { maskUrl } from '../core/mask-url.js';
 import { createFsStore } from './drivers/fs.js';
 import { createMemoryStore } from './drivers/memory.js';
 import { createS3Store } from './drivers/s3.js';
-import type { ObjectStore, ServerSideEncryption } from './types.js';
+import type { ObjectStore, ServerSideEncryption } from '../core/object-store.js';
 
 export interface OpenStoreOptions {
   env?: NodeJS.ProcessEnv;

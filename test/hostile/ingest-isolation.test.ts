@@ -14,7 +14,7 @@ import { openLake } from '../../src/sinks/lake/index.js';
 import { createQuarantine } from '../../src/sinks/quarantine/quarantine.js';
 import type { QuarantineEntry } from '../../src/sinks/quarantine/types.js';
 import { createFsStore } from '../../src/stores/drivers/fs.js';
-import type { ObjectStore } from '../../src/stores/types.js';
+import type { ObjectStore } from '../../src/core/object-store.js';
 import { FIXTURE_KEY_DIR, layOutFixtures } from '../helpers/redshift-fixtures.js';
 
 const ACCT = '123456789012';

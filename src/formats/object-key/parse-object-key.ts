@@ -1,4 +1,4 @@
-import type { ObjectKeyInfo } from '../types.js';
+import type { ObjectKeyInfo } from '../../core/decode.js';
 
 /**
  * A key auditlake does not ingest, with the reason. `recognised` names layouts that are known but hold no

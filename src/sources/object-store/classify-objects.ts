@@ -1,7 +1,7 @@
 import { isUnknownKey, parseObjectKey } from '../../formats/object-key/index.js';
-import type { ObjectKeyInfo } from '../../formats/types.js';
-import type { SourceObjectRef } from '../../sinks/lake/types.js';
-import type { ObjectStore } from '../../stores/types.js';
+import type { ObjectKeyInfo } from '../../core/decode.js';
+import type { SourceObjectRef } from '../../core/lake.js';
+import type { ObjectStore } from '../../core/object-store.js';
 
 /** What listing a store yields, object by object. */
 export type ClassifiedObject =

@@ -5,7 +5,7 @@ import { dirname, join, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { AuditlakeError } from '../../core/errors.js';
 import { assertValidKey } from '../keys.js';
-import type { ObjectInfo, ObjectStore, PutOptions } from '../types.js';
+import type { ObjectInfo, ObjectStore, PutOptions } from '../../core/object-store.js';
 
 /**
  * Root entries with this prefix belong to the driver (temp files, metadata sidecars) and are
