@@ -1,4 +1,4 @@
-import type { ChainHeadInfo } from '../integrity/types.js';
+import type { ChainHeadInfo } from '../core/digest.js';
 
 /** The line every writing command ends with: the value to keep outside the home for `verify --expect-head`. */
 export function formatChainHead(h: ChainHeadInfo): string {

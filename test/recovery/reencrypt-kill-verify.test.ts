@@ -6,11 +6,11 @@ import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'node:test';
 import { resolveHome } from '../../src/core/home.js';
-import { createDigestRecorder } from '../../src/integrity/digest-recorder.js';
-import { loadOrCreateSigningKey } from '../../src/integrity/signing-key.js';
+import { createDigestRecorder } from '../../src/sinks/vault/integrity/digest-recorder.js';
+import { loadOrCreateSigningKey } from '../../src/sinks/vault/integrity/signing-key.js';
 import { createLocalKeyring } from '../../src/keyring/drivers/local.js';
 import { createFsStore } from '../../src/stores/drivers/fs.js';
-import { createVault } from '../../src/vault/vault.js';
+import { createVault } from '../../src/sinks/vault/vault.js';
 import { finished, runCli, spawnCli } from '../helpers/cli.js';
 
 /**

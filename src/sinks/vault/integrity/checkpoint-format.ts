@@ -1,4 +1,4 @@
-import { AuditlakeError } from '../core/errors.js';
+import { AuditlakeError } from '../../../core/errors.js';
 import { digestPrefix, type DigestDeletionRecord, type DigestObjectRecord } from './digest-format.js';
 
 /**

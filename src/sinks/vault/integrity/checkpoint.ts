@@ -2,9 +2,9 @@ import { createPublicKey } from 'node:crypto';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { AuditlakeError, hasErrorCode } from '../core/errors.js';
-import { readAll } from '../stores/read-all.js';
-import type { ObjectStore } from '../stores/types.js';
+import { AuditlakeError, hasErrorCode } from '../../../core/errors.js';
+import { readAll } from '../../../stores/read-all.js';
+import type { ObjectStore } from '../../../core/object-store.js';
 import {
   assertCheckpointBody,
   CHECKPOINT_TYPE,

@@ -10,7 +10,7 @@ import { evaluateObjects, type KeyRecord } from './evaluate-objects.js';
 import { isProblem, type Finding } from './findings.js';
 import { hashObjects, type HashStats } from './hash-objects.js';
 import { readPending, type JournalEntry } from './journal.js';
-import type { ChainHeadInfo } from './types.js';
+import type { ChainHeadInfo } from '../../../core/digest.js';
 import { walkChain } from './walk-chain.js';
 import { walkCheckpoints } from './walk-checkpoints.js';
 

@@ -1,5 +1,5 @@
 import type { KeyObject } from 'node:crypto';
-import type { ObjectStore } from '../stores/types.js';
+import type { ObjectStore } from '../../../core/object-store.js';
 import { checkpointKey, checkpointStringToSign, parseCheckpointKey } from './checkpoint-format.js';
 import { readCheckpoint, type CheckpointHead, type LoadedCheckpoint } from './checkpoint.js';
 import type { Finding } from './findings.js';
