@@ -46,7 +46,7 @@ export interface VerifyVaultReport {
   problems: number;
 }
 
-/** Verifies the vault's digest chain(s), checkpoints and every object they list; see docs/vault-format.md. */
+/** Verifies the vault's digest chain(s), checkpoints and every object they list; see docs/reference/vault-format.md. */
 export async function verifyVault(opts: VerifyVaultOptions): Promise<VerifyVaultReport> {
   const { store } = opts;
   const from = opts.from ?? Number.NEGATIVE_INFINITY;
