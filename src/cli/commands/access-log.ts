@@ -3,7 +3,10 @@ import { resolveHome } from '../../core/home.js';
 import { homeFlag } from '../main.js';
 
 export function register(program: Command): void {
-  const cmd = program.command('access-log').description("auditlake's own access trail: every API call and audited CLI command (log type api, service auditlake)");
+  const cmd = program.command('access-log').description("auditlake's own access trail: every API call and audited CLI command (log type api, service auditlake)")
+    .addHelpText('after', `
+Examples:
+  auditlake access-log flush`);
   cmd.command('flush')
     .description('Move the access journal into the vault (signed digest chain) and the lake; `auditlake serve` does this every few seconds')
     .addHelpText('after', `

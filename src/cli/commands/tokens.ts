@@ -13,7 +13,12 @@ function parseExpiry(spec: string | undefined): Date | null {
 }
 
 export function register(program: Command): void {
-  const tokens = program.command('tokens').description('API tokens for `auditlake serve`: create (shown once), list, revoke');
+  const tokens = program.command('tokens').description('API tokens for `auditlake serve`: create (shown once), list, revoke')
+    .addHelpText('after', `
+Examples:
+  auditlake tokens create --scope account:111122223333 --role reader
+  auditlake tokens list
+  auditlake tokens revoke 3f9c0a1b2c4d`);
   tokens.command('create')
     .description('Create an API token; only its scrypt hash is stored, the token is printed once (last line)')
     .requiredOption('--scope <scope>', 'account:<12-digit id> (sees only that account) or all')
@@ -35,6 +40,10 @@ Examples:
   tokens.command('list')
     .description('List tokens (ids, roles, scopes, expiry, revocation; never the tokens)')
     .option('--json', 'JSON output')
+    .addHelpText('after', `
+Examples:
+  auditlake tokens list
+  auditlake tokens list --json`)
     .action(async (opts: { json?: boolean }, cmd: Command) => {
       const { openTokenStore } = await import('../../server/auth/token-store.js');
       const list = openTokenStore(resolveHome(homeFlag(cmd))).list().map(({ hash: _h, salt: _s, ...r }) => r);
@@ -44,6 +53,9 @@ Examples:
   tokens.command('revoke')
     .description('Revoke a token by id (a running server refuses it on the next request)')
     .argument('<id>', 'token id (the part after alk_, as `tokens list` shows)')
+    .addHelpText('after', `
+Examples:
+  auditlake tokens revoke 3f9c0a1b2c4d`)
     .action(async (id: string, _o: unknown, cmd: Command) => {
       const { openTokenStore } = await import('../../server/auth/token-store.js');
       const r = openTokenStore(resolveHome(homeFlag(cmd))).revoke(id);
