@@ -25,17 +25,16 @@ Examples:
   auditlake keys disable alias/RedshiftAuditKey        once the report says VERIFIED`)
     .action(async (o: { to: string; from?: string; rewrapOnly?: boolean; store?: string; json?: boolean }, cmd: Command) => {
       // Loaded here, not at the top: every command module is imported for `auditlake --help`.
-      const [{ openDigestRecorder }, { openKeyring }, { createFsStore }, { openStore }, { formatReencryptReport }, { rewrapHomeLakeKey }, { reencryptVault }] = await Promise.all([
+      const [{ openDigestRecorder }, { openKeyring }, { openStore }, { formatReencryptReport }, { rewrapHomeLakeKey }, { reencryptVault }] = await Promise.all([
         import('../../integrity/open-recorder.js'),
         import('../../keyring/open-keyring.js'),
-        import('../../stores/drivers/fs.js'),
         import('../../stores/open-store.js'),
         import('../../vault/format-reencrypt.js'),
         import('../../vault/lake-key.js'),
         import('../../vault/reencrypt.js'),
       ]);
       const home = resolveHome(homeFlag(cmd));
-      const store = o.store ? openStore(o.store) : createFsStore({ root: home.vault });
+      const store = openStore(o.store ?? home.vault);
       const keyring = openKeyring(home);
       const digest = await openDigestRecorder({ home, store });
       const tty = process.stderr.isTTY;
