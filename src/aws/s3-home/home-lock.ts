@@ -25,6 +25,8 @@ export interface LeaseOptions {
   /** How long to wait for another writer to finish. Default 2 min. */
   waitMs?: number;
   now?: () => number;
+  /** Pause between writing the lease and reading it back (default 250 ms). */
+  settleMs?: number;
 }
 
 /**
@@ -47,8 +49,14 @@ export async function acquireHomeLease(store: ObjectStore, opts: LeaseOptions): 
   let holder: LeaseBody | undefined;
   for (let attempt = 0; !etag; attempt++) {
     try {
-      etag = (await store.put(LOCK_KEY, body(), { contentType: 'application/json' })).etag;
-      break;
+      const put = await store.put(LOCK_KEY, body(), { contentType: 'application/json' });
+      // S3 makes the put atomic (If-None-Match); servers that ignore the header (s3rver) let two racing puts both
+      // "succeed". Read back after a moment: only the writer whose lease is there goes on, the other keeps waiting.
+      await new Promise((r) => setTimeout(r, opts.settleMs ?? 250));
+      if ((await readLease(store).catch(() => undefined))?.owner === owner) {
+        etag = put.etag;
+        break;
+      }
     } catch (err) {
       if (!hasErrorCode(err, 'E_EXISTS')) throw err;
     }
@@ -64,7 +72,7 @@ export async function acquireHomeLease(store: ObjectStore, opts: LeaseOptions): 
         continue; // someone else took it over first
       }
     }
-    if (now() > deadline) {
+    if (now() >= deadline) {
       throw new AuditlakeError('E_TIMEOUT', `s3 home: ${store.url} is locked by ${holder.command} (pid ${holder.pid} on ${holder.host}, since ${holder.acquiredAt}, lease until ${holder.expiresAt}); try again later`);
     }
     await new Promise((r) => setTimeout(r, Math.min(2000, 100 * 2 ** Math.min(attempt, 4)) * (0.5 + Math.random())));
