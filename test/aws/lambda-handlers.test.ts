@@ -11,7 +11,7 @@ import { createAwsKmsKeyring } from '../../src/keyring/drivers/aws-kms.js';
 import { openLake } from '../../src/sinks/lake/open-lake.js';
 import { openStore } from '../../src/stores/open-store.js';
 import { readAll } from '../../src/stores/read-all.js';
-import { createVault } from '../../src/vault/vault.js';
+import { createVault } from '../../src/sinks/vault/vault.js';
 import { createHandler as landingHandler } from '../../src/aws/lambda/landing-to-vault/handler.js';
 import { createHandler as firehoseHandler } from '../../src/aws/lambda/firehose-to-lake/handler.js';
 import { createHandler as cloudtrailHandler } from '../../src/aws/lambda/cloudtrail-to-lake/handler.js';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { AuditlakeError, hasErrorCode } from '../../core/errors.js';
 import { readAll } from '../../stores/read-all.js';
-import type { ObjectStore } from '../../stores/types.js';
+import type { ObjectStore } from '../../core/object-store.js';
 
 /** The writer lease of an S3 home (one object at the home's root). */
 export const LOCK_KEY = 'state/home.lock';
@@ -52,7 +52,7 @@ export async function acquireHomeLease(store: ObjectStore, opts: LeaseOptions): 
       const put = await store.put(LOCK_KEY, body(), { contentType: 'application/json' });
       // S3 makes the put atomic (If-None-Match); servers that ignore the header (s3rver) let two racing puts both
       // "succeed". Read back after a moment: only the writer whose lease is there goes on, the other keeps waiting.
-      await new Promise((r) => setTimeout(r, opts.settleMs ?? 250));
+      await new Promise((r: (v?: unknown) => void) => setTimeout(r, opts.settleMs ?? 250));
       if ((await readLease(store).catch(() => undefined))?.owner === owner) {
         etag = put.etag;
         break;
@@ -75,7 +75,7 @@ export async function acquireHomeLease(store: ObjectStore, opts: LeaseOptions): 
     if (now() >= deadline) {
       throw new AuditlakeError('E_TIMEOUT', `s3 home: ${store.url} is locked by ${holder.command} (pid ${holder.pid} on ${holder.host}, since ${holder.acquiredAt}, lease until ${holder.expiresAt}); try again later`);
     }
-    await new Promise((r) => setTimeout(r, Math.min(2000, 100 * 2 ** Math.min(attempt, 4)) * (0.5 + Math.random())));
+    await new Promise((r: (v?: unknown) => void) => setTimeout(r, Math.min(2000, 100 * 2 ** Math.min(attempt, 4)) * (0.5 + Math.random())));
   }
   let lost = false;
   const timer = setInterval(() => {

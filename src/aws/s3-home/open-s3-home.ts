@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { normaliseRemote, registerRemoteHome, resolveHome, unregisterRemoteHome, type HomeLayout } from '../../core/home.js';
 import { openStore } from '../../stores/open-store.js';
-import type { ServerSideEncryption } from '../../stores/types.js';
+import type { ServerSideEncryption } from '../../core/object-store.js';
 import { adoptIncoming } from '../lake-incoming.js';
 import { acquireHomeLease, type HomeLease, type LeaseOptions } from './home-lock.js';
 import { pull, push, type PushResult } from './working-copy.js';

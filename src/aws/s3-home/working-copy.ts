@@ -5,7 +5,7 @@ import { dirname, join, relative, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { hasErrorCode } from '../../core/errors.js';
 import { MANIFEST_NAME } from '../../sinks/lake/manifest.js';
-import type { ObjectStore } from '../../stores/types.js';
+import type { ObjectStore } from '../../core/object-store.js';
 
 /** What was pulled: relative path → the remote etag and the content hash we wrote locally. */
 export type PullIndex = Map<string, { etag: string; sha256: string }>;
