@@ -34,6 +34,15 @@ Examples:
         import('../../sinks/vault/reencrypt.js'),
       ]);
       const home = resolveHome(homeFlag(cmd));
+      // No ingest may write new objects under the old key while the vault moves to the new one.
+      const { lockHome } = await import('../../buffer/home-lock.js');
+      const unlock = await lockHome(home.root, { command: 'reencrypt' });
+      try {
+        await reencryptHome();
+      } finally {
+        await unlock();
+      }
+      async function reencryptHome(): Promise<void> {
       const store = openStore(o.store ?? home.vault);
       const keyring = openKeyring(home);
       const digest = await openDigestRecorder({ home, store });
@@ -55,6 +64,7 @@ Examples:
       }
       if (!report.ok) {
         throw new AuditlakeError('E_INTEGRITY', `reencrypt: refused — ${report.objects.filter((x) => x.status !== 'match').length} object(s) differ or could not be read; old copies kept (journal ${report.journal})`);
+      }
       }
     });
 }
