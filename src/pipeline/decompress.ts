@@ -19,9 +19,10 @@ export function isCorruptData(err: unknown): boolean {
  * The decompressed bytes of a source object. Sniffs the gzip magic (1f 8b) instead of trusting
  * the key's `.gz`, so a file a user already gunzipped still reads. Node's gunzip continues
  * across concatenated gzip members, which Redshift and re-compressing tools can produce.
- * `onCompressed` sees every raw chunk (for byte counts).
+ * `onCompressed` sees every raw chunk (for byte counts). A gzip inside the gzip is opened too (a Firehose
+ * delivery stream with GZIP compression over CloudWatch Logs' own gzip members): no log text starts with 1f 8b.
  */
-export function decompressed(source: AsyncIterable<Buffer>, onCompressed?: (n: number) => void): Readable {
+export function decompressed(source: AsyncIterable<Buffer>, onCompressed?: (n: number) => void, depth = 0): Readable {
   const it = source[Symbol.asyncIterator]();
   let head: Buffer = Buffer.alloc(0);
   let peeked = false;
@@ -58,7 +59,7 @@ export function decompressed(source: AsyncIterable<Buffer>, onCompressed?: (n: n
       }
       if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) {
         const gz = pipeline(Readable.from(raw(), { objectMode: false }), createGunzip({ chunkSize: 256 * 1024 }), () => undefined);
-        yield* gz as AsyncIterable<Buffer>;
+        yield* depth < 2 ? decompressed(gz as AsyncIterable<Buffer>, undefined, depth + 1) : (gz as AsyncIterable<Buffer>);
       } else {
         yield* raw();
       }
