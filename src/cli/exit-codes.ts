@@ -24,3 +24,9 @@ const EXIT: Record<ErrorCode, number> = {
 export function exitCodeFor(err: unknown): number {
   return err instanceof AuditlakeError ? EXIT[err.code] : 70;
 }
+
+/**
+ * `ingest` completed, but refused some objects (each with its reason in the quarantine) or could not read
+ * some (retried next run): distinct from success (0), usage (2) and a crash (70), so a scheduler can alert.
+ */
+export const EXIT_COMPLETED_WITH_REFUSED = 10;

@@ -5,7 +5,7 @@
  * SQL a caller sends. Engines are kept (least recently used first out) because opening one costs a DuckDB instance.
  */
 import { LOG_TYPES } from '../core/event.js';
-import { createQueryEngine, type QueryEngine } from '../query/engine.js';
+import { createQueryEngine, type QueryEngine } from '../sinks/lake/reader/engine.js';
 
 export interface ScopedEngines {
   /** The engine for `account` (null = every account). */

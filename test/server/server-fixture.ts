@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { eventIdFor } from '../../src/core/event-id.js';
 import type { AuditEvent, LogType } from '../../src/core/event.js';
 import { resolveHome, type HomeLayout } from '../../src/core/home.js';
-import type { FleetDatabase } from '../../src/fleet/config.js';
+import type { FleetDatabase } from '../../src/config/fleet.js';
 import { openTokenStore } from '../../src/server/auth/token-store.js';
 import type { Role } from '../../src/server/auth/principal.js';
 import type { ResolveTarget } from '../../src/server/intake/intake-service.js';

@@ -68,7 +68,7 @@ Examples:
       };
       const [{ parseListen }, { startServer }, { openHomeLake }, { homeLakeKey }, { openHomeVault }, { loadFleetConfig }] = await Promise.all([
         import('../../server/listen-address.js'), import('../../server/start-server.js'), import('../open-home-lake.js'),
-        import('../../vault/lake-key.js'), import('../../vault/open-home-vault.js'), import('../../fleet/config.js'),
+        import('../../sinks/lake/home-lake-key.js'), import('../../sinks/vault/open-home-vault.js'), import('../../config/fleet.js'),
       ]);
       const listen = parseListen(opts.listen);
       const home = resolveHome(homeFlag(cmd));

@@ -1,6 +1,6 @@
 import type { AuditEvent } from '../../core/event.js';
 import { eventIdFor } from '../../core/event-id.js';
-import { redactSecrets } from '../../transforms/redact/redact-secrets.js';
+import { redactSecrets } from '../../core/redact/redact-secrets.js';
 import type { LiveLogContext, RecordPosition } from '../pgaudit/context.js';
 import { classifySql } from '../pgaudit/sql-verb.js';
 import { classifyDdl } from './classify-ddl.js';

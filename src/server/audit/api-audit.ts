@@ -11,8 +11,8 @@ import { existsSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync
 import { join } from 'node:path';
 import { eventIdFor } from '../../core/event-id.js';
 import type { AuditEvent } from '../../core/event.js';
-import type { Lake, SourceObjectRef } from '../../sinks/lake/types.js';
-import type { Vault } from '../../vault/vault.js';
+import type { Lake, SourceObjectRef } from '../../core/lake.js';
+import type { Vault } from '../../sinks/vault/vault.js';
 import type { ApiCall } from './api-call.js';
 import { appendApiCall, auditDir, JOURNAL } from './audit-journal.js';
 

@@ -8,7 +8,7 @@
 import { appendFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AuditlakeError, errorMessage } from '../../core/errors.js';
-import type { FleetDatabase } from '../../fleet/config.js';
+import type { FleetDatabase } from '../../config/fleet.js';
 import type { FleetOutcome, FleetStore } from '../../fleet/state.js';
 import type { Principal } from '../auth/principal.js';
 import { openIntakeJournal, type JournalEntry } from './intake-journal.js';

@@ -19,7 +19,7 @@ export interface AwsResolveOptions {
 export function createAwsResolver(o: AwsResolveOptions): ResolveTarget {
   return async function resolveAws(wf) {
     if (wf.kind === 'redshift') {
-      const [{ RedshiftClient }, { enableRedshiftAuditing }, { formatAwsResult }] = await Promise.all([import('@aws-sdk/client-redshift'), import('../../aws/redshift-audit.js'), import('../../aws/aws-change.js')]);
+      const [{ RedshiftClient }, { enableRedshiftAuditing }, { formatAwsResult }] = await Promise.all([import('@aws-sdk/client-redshift'), import('../../sources/aws-databases/redshift-audit.js'), import('../../sources/aws-databases/aws-change.js')]);
       const res = await enableRedshiftAuditing(new RedshiftClient({ region: wf.region }), wf.resource, { bucket: o.redshiftBucket });
       return { done: formatAwsResult(res) };
     }

@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { readJsonFile, writeFileAtomic } from '../../buffer/atomic-file.js';
 import { errorMessage } from '../../core/errors.js';
 import type { HomeLayout } from '../../core/home.js';
-import { PUBLIC_KEY_FILE, readHomePublicKeys } from '../../integrity/signing-key.js';
-import { verifyVault } from '../../integrity/verify-vault.js';
+import { PUBLIC_KEY_FILE, readHomePublicKeys } from '../../sinks/vault/integrity/signing-key.js';
+import { verifyVault } from '../../sinks/vault/integrity/verify-vault.js';
 import type { VaultStatus } from '../../report/frameworks.js';
 import { openStore } from '../../stores/open-store.js';
 
