@@ -55,7 +55,9 @@ export interface IngestOptions {
 export async function ingest(opts: IngestOptions): Promise<IngestSummary> {
   const started = Date.now();
   const { store, lake } = opts;
-  const limits = { maxObjects: 64, maxBytes: 256e6, maxMs: 30_000, ...opts.batch };
+  // A commit per 1,000 objects, 256 MB of log or 30 s, whichever comes first: a commit (Parquet COPY + manifest swap +
+  // fsyncs) costs ~0.3 s of CPU, which at 64 objects per commit was a third of the time for hourly Redshift objects.
+  const limits = { maxObjects: 1000, maxBytes: 256e6, maxMs: 30_000, ...opts.batch };
   const quarantine = createQuarantine(opts.home.quarantine);
   const summary: IngestSummary = {
     store: store.url,

@@ -46,7 +46,7 @@ export function register(program: Command): void {
     .option('--vault <mode>', 'keep an encrypted evidence copy of every object: auto (when a keyring exists), on, off', 'auto')
     .option('--prefix <prefix>', 'only keys under this prefix (relative to the location)')
     .option('--workers <n>', 'decode worker threads that gunzip, parse and encode rows for the lake; n ≥ 2 also decodes n-1 objects ahead (default 0: decode on the main thread while DuckDB writes Parquet on its own thread — as fast here, and less memory)')
-    .option('--batch-objects <n>', 'commit to the lake every n objects (default 64)')
+    .option('--batch-objects <n>', 'commit to the lake every n objects (default 1000; also every 256 MB and 30 s)')
     .option('--batch-mb <n>', 'commit once a batch holds n MB of uncompressed log (default 256)')
     .option('--no-compact', 'skip merging small Parquet files after the run')
     .option('--follow-symlinks', 'follow symbolic links in a source folder, only to files and folders inside it (default: links are not read)')
