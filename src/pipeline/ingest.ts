@@ -59,6 +59,7 @@ export async function ingest(opts: IngestOptions): Promise<IngestSummary> {
   // fsyncs) costs ~0.3 s of CPU, which at 64 objects per commit was a third of the time for hourly Redshift objects.
   const limits = { maxObjects: 1000, maxBytes: 256e6, maxMs: 30_000, ...opts.batch };
   const quarantine = createQuarantine(opts.home.quarantine);
+  await quarantine.removeStaleTemps();
   const summary: IngestSummary = {
     store: store.url,
     objects: { listed: 0, ingested: 0, skipped: 0, unknown: 0, ignored: 0, corrupt: 0, refused: 0, failed: 0, notRegular: 0 },

@@ -35,6 +35,15 @@ Examples:
         import('../../sinks/vault/reencrypt.js'),
       ]);
       const home = resolveHome(homeFlag(cmd));
+      // No ingest may write new objects under the old key while the vault moves to the new one.
+      const { lockHome } = await import('../../buffer/home-lock.js');
+      const unlock = await lockHome(home.root, { command: 'reencrypt' });
+      try {
+        await reencryptHome();
+      } finally {
+        await unlock();
+      }
+      async function reencryptHome(): Promise<void> {
       const store = o.store ? openStore(o.store) : createFsStore({ root: home.vault });
       const keyring = openKeyring(home);
       const digest = await openDigestRecorder({ home, store });
@@ -56,6 +65,7 @@ Examples:
       }
       if (!report.ok) {
         throw new AuditlakeError('E_INTEGRITY', `reencrypt: refused — ${report.objects.filter((x) => x.status !== 'match').length} object(s) differ or could not be read; old copies kept (journal ${report.journal})`);
+      }
       }
     });
 }
