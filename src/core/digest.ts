@@ -3,7 +3,7 @@
  *
  * The vault calls `record()` after every successful put of an evidence object and `recordDeletion()` after every
  * authorised deletion (retention expiry); `flush()` closes every period whose end is <= `now` by writing and signing
- * its digest file into the same ObjectStore. Digest format: docs/vault-format.md `## Digest files`.
+ * its digest file into the same ObjectStore. Digest format: docs/reference/vault-format.md `## Digest files`.
  */
 
 /** One object written to the vault in a digest period. */

@@ -55,7 +55,7 @@ export interface Vault extends EvidenceSink {
 
 /**
  * The evidence vault: every source object kept byte-for-byte, envelope-encrypted (src/vault/seal.ts) under a
- * customer-managed key, in the AWSLogs layout. Format: docs/vault-format.md.
+ * customer-managed key, in the AWSLogs layout. Format: docs/reference/vault-format.md.
  */
 export function createVault(opts: VaultOptions): Vault {
   const { store, keyring, digest } = opts;

@@ -1,6 +1,6 @@
 import { verify } from 'node:crypto';
 import { inflateRawSync } from 'node:zlib';
-import { hasErrorCode } from '../../core/errors.js';
+import { AuditlakeError, hasErrorCode } from '../../core/errors.js';
 import { isoSeconds } from '../../core/iso-seconds.js';
 import { sha256Hex } from '../../core/sha256-hex.js';
 import { parseCloudTrailDigestKey } from './digest-key.js';
@@ -57,16 +57,16 @@ export interface ValidateOptions {
  * appended after the compressed stream).
  */
 function gunzipFirst(buf: Buffer): { data: Buffer; trailing: number } {
-  if (buf.length < 18 || buf[0] !== 0x1f || buf[1] !== 0x8b || buf[2] !== 8) throw new Error('not gzip');
+  if (buf.length < 18 || buf[0] !== 0x1f || buf[1] !== 0x8b || buf[2] !== 8) throw new AuditlakeError('E_PARSE', 'not gzip');
   const flags = buf[3];
   let p = 10;
   if (flags & 0x04) p += 2 + buf.readUInt16LE(p);
   for (const bit of [0x08, 0x10]) if (flags & bit) p = buf.indexOf(0, p) + 1;
   if (flags & 0x02) p += 2;
-  if (p <= 0 || p > buf.length) throw new Error('bad gzip header');
+  if (p <= 0 || p > buf.length) throw new AuditlakeError('E_PARSE', 'bad gzip header');
   const r = inflateRawSync(buf.subarray(p), { info: true }) as unknown as { buffer: Buffer; engine: { bytesWritten: number } };
   const end = p + r.engine.bytesWritten + 8;
-  if (end > buf.length) throw new Error('truncated gzip');
+  if (end > buf.length) throw new AuditlakeError('E_PARSE', 'truncated gzip');
   return { data: r.buffer, trailing: buf.length - end };
 }
 

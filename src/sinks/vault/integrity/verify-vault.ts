@@ -41,7 +41,7 @@ interface Covered {
   digest: string;
 }
 
-/** Verifies the vault's digest chain(s) and every object they list; see docs/vault-format.md `## Digest files`. */
+/** Verifies the vault's digest chain(s) and every object they list; see docs/reference/vault-format.md `## Digest files`. */
 export async function verifyVault(opts: VerifyVaultOptions): Promise<VerifyVaultReport> {
   const { store } = opts;
   const from = opts.from ?? Number.NEGATIVE_INFINITY;
