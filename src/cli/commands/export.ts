@@ -42,7 +42,7 @@ Examples:
     .action(async (opts: { out: string; since?: string; format: string }, cmd: Command) => {
       if (!(FORMATS as readonly string[]).includes(opts.format)) throw new AuditlakeError('E_USAGE', `export ocsf: --format "${opts.format}" is not one of ${FORMATS.join(', ')}`);
       const [{ exportOcsf, stateDirFor }, { openStore }, { homeLakeKey }, { parseDuration, parseTime }] = await Promise.all([
-        import('../../export/ocsf/index.js'), import('../../stores/index.js'), import('../../sinks/lake/home-lake-key.js'), import('../../core/duration.js'),
+        import('../../export/ocsf/index.js'), import('../../stores/open-store.js'), import('../../sinks/lake/home-lake-key.js'), import('../../core/duration.js'),
       ]);
       let sinceMs: number | null = null;
       if (opts.since) sinceMs = /^\d+\s*[smhdwy]$/i.test(opts.since.trim()) ? Date.now() - parseDuration(opts.since, 'export ocsf: --since') : parseTime(opts.since, 'export ocsf: --since');

@@ -14,6 +14,7 @@ import { EXIT_COMPLETED_WITH_REFUSED } from '../exit-codes.js';
 import type { Lake } from '../../core/lake.js';
 import { openStore } from '../../stores/open-store.js';
 import { openHomeVault } from '../../sinks/vault/open-home-vault.js';
+import { formatChainHead } from '../chain-head.js';
 import { homeFlag } from '../main.js';
 import { openHomeLake } from '../open-home-lake.js';
 
@@ -135,7 +136,9 @@ async function run(home: HomeLayout, store: ObjectStore, flags: IngestFlags, o: 
       batch: { ...(maxObjects ? { maxObjects } : {}), ...(batchMb ? { maxBytes: batchMb * 1e6 } : {}) },
     });
     reporter?.stop();
-    process.stdout.write(flags.format === 'json' ? `${JSON.stringify(summary, null, 2)}\n` : `${formatSummary(summary, { verbose: flags.verbose })}\n`);
+    // The head of the signed chain after this run (a no-op checkpoint when the last commit already wrote it).
+    const head = vault ? await vault.commit() : null;
+    process.stdout.write(flags.format === 'json' ? `${JSON.stringify({ ...summary, ...(head ? { chainHead: head } : {}) }, null, 2)}\n` : `${formatSummary(summary, { verbose: flags.verbose })}\n${head ? `${formatChainHead(head)}\n` : ''}`);
     const refused = refusedObjects(summary);
     if (refused > 0) {
       process.stderr.write(`auditlake: ingest completed with ${refused} refused object${refused === 1 ? '' : 's'} (${summary.objects.failed} to retry on the next run); reasons: auditlake quarantine list\n`);

@@ -55,6 +55,8 @@ Examples:
       });
       if (tty) process.stderr.write('\r\x1b[K');
       await digest.flush();
+      // Everything the run recorded is signed before it reports (verify --no-state is clean right away too).
+      await digest.checkpoint();
       process.stdout.write(o.json ? JSON.stringify(report, null, 2) + '\n' : formatReencryptReport(report));
       if (report.ok && !o.store && (await rewrapHomeLakeKey(home, keyring, o.to))) {
         process.stdout.write(`lake key: re-wrapped under ${o.to}\n`);

@@ -119,16 +119,20 @@ export async function validateCloudTrail(opts: ValidateOptions): Promise<CtRepor
       if (!raw) {
         add('Digest file', key, 'INVALID: not found');
         const older = nextOlder(endOf(key));
-        // CloudTrail delivers a digest every hour, empty or not: a gap of n hours hides n − 1 more digests.
+        // CloudTrail delivers a digest every hour, empty or not: a gap of n hours hides n − 1 more digests. Each is
+        // named by the hour it would end (its exact key holds a delivery second nobody can predict), one line each,
+        // so the summary, the INVALID lines and the exit line all count the same digests.
         if (older) {
           const extra = Math.round((endOf(key) - endOf(older)) / HOUR) - 1;
-          if (extra > 0) {
-            consecutiveMissing += extra;
-            dTotal += extra;
+          const folder = source.display(key.replace(/[^/]+$/, ''));
+          for (let i = 1; i <= extra; i++) {
+            consecutiveMissing++;
+            dTotal++;
+            const endsAround = isoSeconds(endOf(key) - i * HOUR);
             lines.push({
               kind: 'Digest file',
-              location: source.display(key.replace(/[^/]+$/, '')),
-              status: `INVALID: not found: ${extra} more consecutive digest file(s) missing between ${isoSeconds(endOf(older))} and ${isoSeconds(endOf(key))} (one is delivered every hour)`,
+              location: `${folder}…_${endsAround.replace(/[-:]/g, '')}.json.gz`,
+              status: `INVALID: not found: no digest file for the hour ending about ${endsAround} (${i} of ${extra} consecutive missing between ${isoSeconds(endOf(older))} and ${isoSeconds(endOf(key))}; one is delivered every hour)`,
             });
           }
         }
@@ -161,6 +165,7 @@ export async function validateCloudTrail(opts: ValidateOptions): Promise<CtRepor
         continue;
       }
       if (source.bucket && d.previousDigestS3Bucket && d.previousDigestS3Bucket !== source.bucket) {
+        dTotal++;
         add('Digest file', d.previousDigestS3Object, `INVALID: not found (in bucket ${d.previousDigestS3Bucket}, outside this location)`);
         cursor = nextOlder(endOf(key));
         expect = null;
