@@ -23,7 +23,7 @@ export function createActivityLogDecoder(info: ObjectKeyInfo): ObjectDecoder {
     // The header holds no secrets, so redacting the SQL once gives the redacted raw record as well.
     const raw = statement === record.sql ? text : text.slice(0, text.length - record.sql.length) + statement;
     const event: AuditEvent = {
-      eventId: ctx.eventId(line),
+      eventId: ctx.eventId(line, text),
       time: record.time,
       logType: 'activity',
       sourceFormat: ctx.format,

@@ -58,7 +58,7 @@ test('connection events: who, when, origin, action, success, details', () => {
   assert.deepEqual(
     { ...fail, details: undefined },
     {
-      eventId: eventIdFor(['redshift-connectionlog', '123456789012', 'us-east-1', 'prod', '123456789012_redshift_us-east-1_prod_connectionlog_2022-03-16T09_00', '1']),
+      eventId: eventIdFor(['redshift-connectionlog', '123456789012', 'us-east-1', 'prod', '123456789012_redshift_us-east-1_prod_connectionlog_2022-03-16T09_00', '1', text.slice(0, text.indexOf('\n'))]),
       time: Date.parse('2022-03-16T08:18:14.766Z'),
       logType: 'connection',
       sourceFormat: 'redshift-connectionlog',
