@@ -74,7 +74,7 @@ export async function openLake(opts: OpenLakeOptions): Promise<OpenedLake> {
     beginBatch: (o) => createLakeBatch(ctx, publish, o),
     compact: () => compact(0),
     maybeCompact: (o) => compact(o?.minSmallFiles ?? 8),
-    query: (sql) => engine.query(sql),
+    query: (sql, opts) => engine.query(sql, opts?.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
     listPartitions: async () => listPartitions(await readManifest(root)),
     dropPartitions: (ids) => dropPartitions(root, ids, onPublished),
     async close() {
