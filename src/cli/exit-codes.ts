@@ -8,6 +8,7 @@ const EXIT: Record<ErrorCode, number> = {
   E_IO: 4,
   E_NOT_FOUND: 4,
   E_EXISTS: 4,
+  E_CONFLICT: 4,
   E_QUERY: 5,
   E_KEY: 6,
   E_INTEGRITY: 1,

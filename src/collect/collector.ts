@@ -114,10 +114,13 @@ export async function createCollector(cfg: CollectConfig, home: HomeLayout, lake
   let wake: (() => void) | null = null;
   let busy: Promise<void> = Promise.resolve();
 
-  /** Reads what is new (≤ 4 MiB per call) into the buffer; returns how many records were read. */
-  function pollSource(s: SourceState): number {
+  /**
+   * Reads what is new (≤ 4 MiB per call) into the buffer; returns how many records were read. `drain` (stop,
+   * --once): each file's last record is read too, even if its writer has not ended it yet (see createTailer).
+   */
+  function pollSource(s: SourceState, drain: boolean): number {
     if (s.wal.pendingBytes() > 4 * cfg.maxBytes) return 0; // back-pressure: the lake is not keeping up
-    const recs = s.tailer.poll();
+    const recs = s.tailer.poll(undefined, drain);
     if (recs.length === 0) return 0;
     const items: BufferedRecord[] = [];
     for (const r of recs) {
@@ -194,7 +197,7 @@ export async function createCollector(cfg: CollectConfig, home: HomeLayout, lake
       // force (stop/SIGTERM, --once): keep reading and delivering until every log is drained
       for (let read = 1; read > 0; ) {
         read = 0;
-        for (const s of states) read += pollSource(s);
+        for (const s of states) read += pollSource(s, force);
         while (await deliver(force)) {
           /* until nothing is due */
         }

@@ -10,6 +10,7 @@ export type ErrorCode =
   | 'E_IO' // filesystem / network failure
   | 'E_NOT_FOUND'
   | 'E_EXISTS' // a write that would overwrite an existing object
+  | 'E_CONFLICT' // a conditional write lost a race (the object changed since it was read: If-Match / 412)
   | 'E_QUERY' // bad SQL
   | 'E_KEY' // key management: missing, disabled, wrong passphrase
   | 'E_INTEGRITY' // verification failed

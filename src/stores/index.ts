@@ -1,5 +1,5 @@
-export type { ObjectInfo, ObjectStore, PutOptions, ServerSideEncryption } from './types.js';
+export type { ObjectInfo, ObjectLockOptions, ObjectStore, PutOptions, ReplaceOptions, ServerSideEncryption } from './types.js';
 export { createFsStore, type FsStoreOptions } from './drivers/fs.js';
 export { createMemoryStore } from './drivers/memory.js';
-export { createS3Store, type S3StoreOptions } from './drivers/s3.js';
+export { createS3Store, type S3ObjectStore, type S3StoreOptions } from './drivers/s3.js';
 export { openStore, type OpenStoreOptions } from './open-store.js';

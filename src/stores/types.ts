@@ -14,9 +14,25 @@ export interface ObjectInfo {
 
 export type ServerSideEncryption = { mode: 'none' } | { mode: 'sse-s3' } | { mode: 'sse-kms'; keyId: string };
 
+/** S3 Object Lock on one object version (ignored by stores without it: fs, memory). */
+export interface ObjectLockOptions {
+  /** GOVERNANCE (privileged users may shorten) or COMPLIANCE (nobody can, not even root). */
+  mode: 'GOVERNANCE' | 'COMPLIANCE';
+  retainUntil: Date;
+}
+
 export interface PutOptions {
   metadata?: Record<string, string>;
   contentType?: string;
+  /** Object Lock retention for the new version (S3 only; the bucket must have Object Lock enabled). */
+  lock?: ObjectLockOptions;
+  /** Place an S3 legal hold on the new version. */
+  legalHold?: boolean;
+}
+
+export interface ReplaceOptions extends PutOptions {
+  /** The etag the object must still have (compare-and-swap); otherwise E_CONFLICT and nothing changes. */
+  ifMatch: string;
 }
 
 /**
@@ -35,5 +51,11 @@ export interface ObjectStore {
   get(key: string): Promise<Readable>;
   /** Creates the object; fails with E_EXISTS if it exists. */
   put(key: string, body: Buffer | Readable, options?: PutOptions): Promise<ObjectInfo>;
+  /**
+   * Replaces an existing object only if it still has etag `ifMatch` (S3 `If-Match`; fs and memory enforce it
+   * atomically). For the few mutable objects (manifests, state, leases): a lost race fails with E_CONFLICT,
+   * never overwrites silently; E_NOT_FOUND when the object is gone.
+   */
+  replace(key: string, body: Buffer, options: ReplaceOptions): Promise<ObjectInfo>;
   delete(key: string): Promise<void>;
 }

@@ -17,11 +17,13 @@ after(async () => {
 
 objectStoreContract({
   name: 'memory',
+  strictConditional: true,
   create: async () => createMemoryStore(),
 });
 
 objectStoreContract({
   name: 'fs',
+  strictConditional: true,
   create: async () => {
     const d = await mkdtemp(join(tmpdir(), 'auditlake-fs-store-'));
     dirs.push(d);

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { constants, type Dirent } from 'node:fs';
-import { link, mkdir, open, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { link, mkdir, open, readdir, readFile, rename, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { AuditlakeError } from '../../core/errors.js';
@@ -14,6 +14,9 @@ import type { ObjectInfo, ObjectStore, PutOptions } from '../types.js';
 const RESERVED = '.auditlake-';
 const TMP_DIR = `${RESERVED}tmp`;
 const META_DIR = `${RESERVED}meta`;
+const LOCK_DIR = `${RESERVED}locks`;
+/** A per-key replace lock older than this is left from a crash (a replace takes milliseconds). */
+const STALE_LOCK_MS = 30_000;
 
 export interface FsStoreOptions {
   /** Directory that holds the objects; created on the first put. */
@@ -162,6 +165,45 @@ export function createFsStore(opts: FsStoreOptions): ObjectStore {
       if (!out) throw new AuditlakeError('E_IO', `fs store: ${final} vanished right after it was written`);
       return out;
     },
+    async replace(key, body, options) {
+      assertValidKey('fs store', key);
+      const final = pathOf(key);
+      const release = await lockKey(join(root, LOCK_DIR, ...key.split('/')) + '.lock', final);
+      const tmp = join(root, TMP_DIR, `${randomBytes(8).toString('hex')}.tmp`);
+      try {
+        const cur = await info(key, false);
+        if (!cur) throw new AuditlakeError('E_NOT_FOUND', `fs store: ${final} not found (replace needs an existing object)`);
+        if (cur.etag !== options.ifMatch) {
+          throw new AuditlakeError('E_CONFLICT', `fs store: ${final} changed since it was read (etag ${cur.etag}, expected ${options.ifMatch})`);
+        }
+        await mkdir(join(root, TMP_DIR), { recursive: true });
+        await writeFile(tmp, body, { flush: true });
+        await rename(tmp, final);
+        await fsyncDir(dirname(final));
+        let out = await info(key, false);
+        // The etag is size + mtime (ms): a same-size rewrite within the same millisecond would keep it, and a
+        // reader holding the old etag would then win a race it lost. Move the mtime on until it differs.
+        for (let bump = 1; out && out.etag === cur.etag; bump++) {
+          const t = new Date(cur.lastModified.getTime() + bump);
+          await utimes(final, t, t);
+          out = await info(key, false);
+        }
+        if (options.metadata) {
+          const metaPath = metaPathOf(key);
+          await mkdir(dirname(metaPath), { recursive: true });
+          await writeFile(`${tmp}.meta`, JSON.stringify(options.metadata), { flush: true });
+          await rename(`${tmp}.meta`, metaPath);
+        }
+        if (!out) throw new AuditlakeError('E_IO', `fs store: ${final} vanished right after it was replaced`);
+        return out;
+      } catch (err) {
+        if (err instanceof AuditlakeError) throw err;
+        throw ioError(`replace ${final}`, err);
+      } finally {
+        await unlink(tmp).catch(() => undefined);
+        await release();
+      }
+    },
     async delete(key) {
       assertValidKey('fs store', key);
       for (const p of [pathOf(key), metaPathOf(key)]) {
@@ -173,6 +215,30 @@ export function createFsStore(opts: FsStoreOptions): ObjectStore {
       }
     },
   };
+}
+
+/**
+ * Exclusive per-key lock for replace(): O_EXCL create of a lock file. Waits (up to ~5 s) while another replace
+ * of the same key runs; a lock file older than STALE_LOCK_MS is a crashed writer's and is taken over.
+ */
+async function lockKey(lockPath: string, what: string): Promise<() => Promise<void>> {
+  await mkdir(dirname(lockPath), { recursive: true });
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const fh = await open(lockPath, 'wx');
+      await fh.close();
+      return () => unlink(lockPath).catch(() => undefined);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw ioError(`lock ${lockPath}`, err);
+      const st = await stat(lockPath).catch(() => null);
+      if (st && Date.now() - st.mtimeMs > STALE_LOCK_MS) {
+        await unlink(lockPath).catch(() => undefined);
+        continue;
+      }
+      if (attempt >= 500) throw new AuditlakeError('E_TIMEOUT', `fs store: ${what} is being replaced by another writer (lock ${lockPath})`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
 }
 
 function isMissing(err: unknown): boolean {

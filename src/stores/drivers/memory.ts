@@ -17,6 +17,7 @@ interface Entry {
 export function createMemoryStore(opts: { name?: string } = {}): ObjectStore {
   const objects = new Map<string, Entry>();
   const url = `memory://${opts.name ?? 'default'}`;
+  let generation = 0;
   return {
     url,
     async *list(prefix = '') {
@@ -45,6 +46,27 @@ export function createMemoryStore(opts: { name?: string } = {}): ObjectStore {
         key,
         size: buf.length,
         etag: createHash('md5').update(buf).digest('hex'),
+        lastModified: new Date(),
+        metadata: { ...(options.metadata ?? {}) },
+      };
+      objects.set(key, { body: buf, info });
+      return { ...info, metadata: undefined };
+    },
+    async replace(key, body, options) {
+      assertValidKey('memory store', key);
+      const buf = Buffer.from(body);
+      // Check and swap with no await in between: JS runs this atomically, so two racing replaces
+      // of the same etag cannot both win.
+      const cur = objects.get(key);
+      if (!cur) throw new AuditlakeError('E_NOT_FOUND', `memory store: ${url}/${key} not found (replace needs an existing object)`);
+      if (cur.info.etag !== options.ifMatch) {
+        throw new AuditlakeError('E_CONFLICT', `memory store: ${url}/${key} changed since it was read (etag ${cur.info.etag}, expected ${options.ifMatch})`);
+      }
+      const info: ObjectInfo = {
+        key,
+        size: buf.length,
+        // Content hash plus a generation: an identical body still gets a new etag, so A→B→A is a change.
+        etag: `${createHash('md5').update(buf).digest('hex')}-${++generation}`,
         lastModified: new Date(),
         metadata: { ...(options.metadata ?? {}) },
       };

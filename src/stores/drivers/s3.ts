@@ -2,7 +2,7 @@ import { Readable, Transform } from 'node:stream';
 import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
 import { AuditlakeError } from '../../core/errors.js';
 import { assertValidKey } from '../keys.js';
-import type { ObjectInfo, ObjectStore, PutOptions, ServerSideEncryption } from '../types.js';
+import type { ObjectInfo, ObjectStore, PutOptions, ReplaceOptions, ServerSideEncryption } from '../types.js';
 
 export interface S3StoreOptions {
   bucket: string;
@@ -25,6 +25,23 @@ export interface S3StoreOptions {
 
 type S3Module = typeof import('@aws-sdk/client-s3');
 
+/** The S3 store also manages legal holds on existing objects (vault bucket with Object Lock). */
+export interface S3ObjectStore extends ObjectStore {
+  readonly bucket: string;
+  /** Key prefix inside the bucket ('' or ending with '/'). */
+  readonly prefix: string;
+  /** PutObjectLegalHold ON/OFF on the current version of `key`. */
+  setLegalHold(key: string, on: boolean): Promise<void>;
+}
+
+/** Object Lock headers for a new object version. */
+function lockParams(o: PutOptions): Record<string, unknown> {
+  return {
+    ...(o.lock ? { ObjectLockMode: o.lock.mode, ObjectLockRetainUntilDate: o.lock.retainUntil } : {}),
+    ...(o.legalHold ? { ObjectLockLegalHoldStatus: 'ON' } : {}),
+  };
+}
+
 /**
  * Amazon S3 (or a compatible server) as an object store. The SDK is loaded lazily so commands
  * that never touch S3 do not pay its start-up cost.
@@ -33,7 +50,7 @@ type S3Module = typeof import('@aws-sdk/client-s3');
  * conditional writes, such as s3rver), then `IfNoneMatch: '*'` on PutObject /
  * CompleteMultipartUpload, which real S3 honours atomically (412 → E_EXISTS).
  */
-export function createS3Store(opts: S3StoreOptions): ObjectStore {
+export function createS3Store(opts: S3StoreOptions): S3ObjectStore {
   const bucket = opts.bucket;
   if (!bucket) throw new AuditlakeError('E_USAGE', 's3 store: bucket name is empty');
   const prefix = normalisePrefix(opts.prefix ?? '');
@@ -90,6 +107,8 @@ export function createS3Store(opts: S3StoreOptions): ObjectStore {
 
   return {
     url,
+    bucket,
+    prefix,
     async *list(listPrefix = '') {
       const { s3, client } = await load();
       let token: string | undefined;
@@ -144,6 +163,7 @@ export function createS3Store(opts: S3StoreOptions): ObjectStore {
         ...(options.metadata ? { Metadata: options.metadata } : {}),
         ...(options.contentType ? { ContentType: options.contentType } : {}),
         ...sseParams(),
+        ...lockParams(options),
       };
       let size = 0;
       let etag: string;
@@ -174,6 +194,38 @@ export function createS3Store(opts: S3StoreOptions): ObjectStore {
       }
       return { key, size, etag, lastModified: new Date() };
     },
+    async replace(key: string, body: Buffer, options: ReplaceOptions) {
+      assertValidKey('s3 store', key);
+      // Servers that ignore If-Match (s3rver) get this check only; S3 enforces If-Match atomically below.
+      const cur = await head(key);
+      if (!cur) throw new AuditlakeError('E_NOT_FOUND', `s3 store: ${where(key)} not found (replace needs an existing object)`);
+      if (cur.etag !== options.ifMatch) throw conflict(where(key), cur.etag, options.ifMatch);
+      const { s3, client } = await load();
+      try {
+        const r = await client.send(
+          new s3.PutObjectCommand({
+            Bucket: bucket,
+            Key: full(key),
+            Body: body,
+            IfMatch: `"${options.ifMatch}"`,
+            ...(options.metadata ? { Metadata: options.metadata } : {}),
+            ...(options.contentType ? { ContentType: options.contentType } : {}),
+            ...sseParams(),
+            ...lockParams(options),
+          }),
+        );
+        return { key, size: body.length, etag: stripQuotes(r.ETag), lastModified: new Date() };
+      } catch (err) {
+        // 412: the ETag moved on; 409 ConditionalRequestConflict: a concurrent conditional write is in flight.
+        if (httpStatus(err) === 412 || httpStatus(err) === 409 || errName(err) === 'PreconditionFailed') {
+          throw conflict(where(key), '(changed)', options.ifMatch, err);
+        }
+        if (httpStatus(err) === 404 || errName(err) === 'NoSuchKey') {
+          throw new AuditlakeError('E_NOT_FOUND', `s3 store: ${where(key)} vanished before it could be replaced`, { cause: err });
+        }
+        throw s3Error('PutObject (If-Match)', where(key), err);
+      }
+    },
     async delete(key) {
       assertValidKey('s3 store', key);
       const { s3, client } = await load();
@@ -181,7 +233,19 @@ export function createS3Store(opts: S3StoreOptions): ObjectStore {
         await client.send(new s3.DeleteObjectCommand({ Bucket: bucket, Key: full(key) }));
       } catch (err) {
         if (httpStatus(err) === 404) return;
+        if (httpStatus(err) === 403 || errName(err) === 'AccessDenied') {
+          throw new AuditlakeError('E_POLICY', `s3 store: deleting ${where(key)} was refused (AccessDenied): the object is under Object Lock retention or a legal hold, or this role may not delete it`, { cause: err });
+        }
         throw s3Error('DeleteObject', where(key), err);
+      }
+    },
+    async setLegalHold(key, on) {
+      assertValidKey('s3 store', key);
+      const { s3, client } = await load();
+      try {
+        await client.send(new s3.PutObjectLegalHoldCommand({ Bucket: bucket, Key: full(key), LegalHold: { Status: on ? 'ON' : 'OFF' } }));
+      } catch (err) {
+        throw s3Error('PutObjectLegalHold', where(key), err);
       }
     },
   };
@@ -190,6 +254,10 @@ export function createS3Store(opts: S3StoreOptions): ObjectStore {
 function normalisePrefix(p: string): string {
   const trimmed = p.replace(/^\/+/, '');
   return trimmed === '' || trimmed.endsWith('/') ? trimmed : `${trimmed}/`;
+}
+
+function conflict(where: string, actual: string, expected: string, cause?: unknown): AuditlakeError {
+  return new AuditlakeError('E_CONFLICT', `s3 store: ${where} changed since it was read (etag ${actual}, expected ${expected}); another writer won the race`, cause ? { cause } : undefined);
 }
 
 function stripQuotes(etag: string | undefined): string {
