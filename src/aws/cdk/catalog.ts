@@ -9,7 +9,7 @@ import { FILE_COLUMNS, PARTITION_COLUMNS } from '../../sinks/lake/schema.js';
 import { names, type DeployConfig } from './config.js';
 
 /** Where the lake lives in its bucket (the S3 home's `lake/` directory). */
-export const LAKE_PREFIX = 'lake/';
+export const LAKE_PREFIX = 'lake/'; // the S3 home is the lake bucket's root (src/aws/lake-incoming.ts LAKE_PREFIX)
 
 const GLUE_TYPE: Record<string, string> = { VARCHAR: 'string', TIMESTAMP: 'timestamp', BOOLEAN: 'boolean', INTEGER: 'int', BIGINT: 'bigint', DATE: 'date' };
 

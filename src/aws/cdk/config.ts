@@ -116,4 +116,4 @@ export function names(c: Pick<DeployConfig, 'prefix' | 'centralAccount'>, region
 }
 
 /** Key prefixes in the landing bucket, one per pipeline (S3 notification filters may not overlap). */
-export const LANDING_PREFIX = { redshift: 'redshift/', cloudtrail: 'cloudtrail/', firehose: 'firehose/rds/' } as const;
+export const LANDING_PREFIX = { redshift: 'redshift/', cloudtrail: 'cloudtrail/', firehose: 'firehose/rds/', sqlserver: 'sqlserver/' } as const;

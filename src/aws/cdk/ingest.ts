@@ -3,7 +3,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
-import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -34,13 +34,12 @@ const HANDLER_TIMEOUT = Duration.minutes(10);
 export function handlerEnvironment(c: DeployConfig, s: CentralStorage, key: kms.IKey): Record<string, string> {
   const preset = RETENTION_PRESETS[c.retention];
   return {
-    AUDITLAKE_LANDING_BUCKET: s.landing.bucketName,
-    AUDITLAKE_VAULT_BUCKET: s.vault.bucketName,
-    AUDITLAKE_LAKE_BUCKET: s.lake.bucketName,
-    AUDITLAKE_KMS_KEY_ID: key.keyArn,
+    // The S3 home is the lake bucket (lake/, state/, quarantine/, sideline/); the vault is its own Object Lock bucket.
+    AUDITLAKE_HOME: `s3://${s.lake.bucketName}`,
+    AUDITLAKE_VAULT: `s3://${s.vault.bucketName}`,
+    AUDITLAKE_KMS_KEY: key.keyArn,
     AUDITLAKE_LOCK_MODE: c.lockMode,
     AUDITLAKE_LOCK_DAYS: String(preset.lockDays),
-    AUDITLAKE_LANDING_PREFIXES: INGEST_HANDLERS.map((h) => h.prefix).join(','),
     NODE_OPTIONS: '--enable-source-maps',
   };
 }
@@ -60,7 +59,7 @@ export class Ingest extends Construct implements IngestPipeline {
     const notifications: s3.CfnBucket.QueueConfigurationProperty[] = [];
     for (const h of INGEST_HANDLERS) {
       const { queue, dlq } = queueWithDlq(this, `${pascal(h.name)}Queue`, key, Duration.seconds(HANDLER_TIMEOUT.toSeconds() * 6));
-      const fn = auditlakeFunction(this, pascal(h.name), { name: h.name, description: `auditlake ${h.name}: ${h.about}`, environment: env, memoryMb: 2048, timeout: HANDLER_TIMEOUT });
+      const fn = auditlakeFunction(this, pascal(h.name), { name: h.name, description: `auditlake ${h.name}: ${h.about}`, environment: env, memoryMb: 2048, timeout: HANDLER_TIMEOUT, duckdb: true });
       fn.addEventSource(new SqsEventSource(queue, { batchSize: 10, maxBatchingWindow: Duration.seconds(10), reportBatchItemFailures: true }));
       notifications.push({ event: 's3:ObjectCreated:*', queue: queue.queueArn, filter: { s3Key: { rules: [{ name: 'prefix', value: h.prefix }] } } });
       allowS3ToSend(queue, names(c, region).landingBucket, c.centralAccount);
@@ -74,11 +73,21 @@ export class Ingest extends Construct implements IngestPipeline {
     cfnLanding.notificationConfiguration = { queueConfigurations: notifications };
     for (const h of INGEST_HANDLERS) cfnLanding.node.addDependency(this.node.findChild(`${pascal(h.name)}Queue`));
     const sweepDlq = queueWithDlq(this, 'SweepFailures', key, Duration.minutes(1)).dlq;
-    const sweep = auditlakeFunction(this, 'Sweep', { name: 'sweep', description: 'auditlake sweep: processes landed objects the events missed', environment: env, memoryMb: 2048, timeout: Duration.minutes(15), asyncDlq: sweepDlq });
+    const sweep = auditlakeFunction(this, 'Sweep', {
+      name: 'sweep',
+      description: 'auditlake sweep: processes landed objects the events missed, adopts lake fragments',
+      environment: { ...env, AUDITLAKE_SWEEP_SOURCES: INGEST_HANDLERS.map((h) => `s3://${s.landing.bucketName}/${h.prefix}`).join(',') },
+      memoryMb: 2048,
+      timeout: Duration.minutes(15),
+      asyncDlq: sweepDlq,
+      duckdb: true,
+    });
+    // The sweep cursor is one object updated with If-Match: one sweep at a time.
+    (sweep.node.defaultChild as lambda.CfnFunction).reservedConcurrentExecutions = 1;
     for (const h of INGEST_HANDLERS) grantPipeline(sweep, s, key, h.prefix);
     new events.Rule(this, 'SweepSchedule', {
-      description: 'auditlake: hourly sweep of the landing bucket',
-      schedule: events.Schedule.rate(Duration.hours(1)),
+      description: 'auditlake: sweep of the landing bucket every 15 minutes',
+      schedule: events.Schedule.rate(Duration.minutes(15)),
       targets: [new targets.LambdaFunction(sweep, { deadLetterQueue: sweepDlq, retryAttempts: 2, maxEventAge: Duration.hours(2) })],
     });
     this.functions.sweep = sweep;

@@ -9,6 +9,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
+import { AuditlakeError } from '../../core/errors.js';
 import { suppress } from './nag.js';
 
 /** The package root (holds package.json): src/aws/cdk/ under tsx, dist/src/aws/cdk/ when compiled. */
@@ -46,6 +47,8 @@ export interface AuditlakeFunctionProps {
   /** Async invocations (schedules, EventBridge) get a DLQ; SQS- and Step-Functions-driven ones fail back to their caller. */
   asyncDlq?: sqs.IQueue;
   logRetention?: logs.RetentionDays;
+  /** Ships DuckDB (native, not bundleable) next to the bundle: the lake-writing handlers. */
+  duckdb?: boolean;
   /** A shared role (the enable steps); default: one role per function with only what its grants add. */
   role?: iam.IRole;
 }
@@ -72,7 +75,8 @@ function makeFunction(scope: Construct, id: string, p: AuditlakeFunctionProps): 
   const common = {
     description: p.description,
     runtime: lambda.Runtime.NODEJS_22_X,
-    architecture: lambda.Architecture.ARM_64,
+    // x86_64: the DuckDB binding shipped with the lake handlers is the linux-x64 build.
+    architecture: lambda.Architecture.X86_64,
     memorySize: p.memoryMb ?? 512,
     timeout: p.timeout ?? Duration.minutes(1),
     environment: p.environment,
@@ -101,13 +105,35 @@ function makeFunction(scope: Construct, id: string, p: AuditlakeFunctionProps): 
       format: OutputFormat.ESM,
       target: 'node22',
       mainFields: ['module', 'main'],
-      externalModules: ['@aws-sdk/*'],
+      externalModules: ['@aws-sdk/*', ...(p.duckdb ? DUCKDB_PACKAGES : [])],
+      ...(p.duckdb ? { commandHooks: copyDuckdb(root) } : {}),
       minify: true,
       sourceMap: true,
       // ESM bundles of CommonJS dependencies still call require(): give them one.
       banner: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
     },
   });
+}
+
+/** The DuckDB packages a lake handler loads at run time (scripts/build-lambda.mjs keeps the same ones external). */
+export const DUCKDB_PACKAGES = ['@duckdb/node-api', '@duckdb/node-bindings', '@duckdb/node-bindings-linux-x64'];
+
+/**
+ * DuckDB is a native addon: it cannot be bundled, and `nodeModules` would run npm install at synth (network). The
+ * installed packages are copied next to the bundle instead — offline — which needs the linux-x64 binding here.
+ */
+function copyDuckdb(root: string) {
+  for (const p of DUCKDB_PACKAGES) {
+    if (!existsSync(join(root, 'node_modules', p, 'package.json'))) {
+      throw new AuditlakeError('E_USAGE', `aws synth: ${p} is not installed in ${root}/node_modules; the lake handlers ship it to Lambda (linux x86_64). Run: npm install --os=linux --cpu=x64 ${p}`);
+    }
+  }
+  const copy = (out: string) => [`mkdir -p "${out}/node_modules/@duckdb"`, ...DUCKDB_PACKAGES.map((p) => `cp -R "${join(root, 'node_modules', p)}" "${out}/node_modules/@duckdb/"`)];
+  return {
+    beforeBundling: () => [],
+    beforeInstall: () => [],
+    afterBundling: (_in: string, out: string) => copy(out),
+  };
 }
 
 /** A queue with its own DLQ (after `maxReceiveCount` failures), KMS-encrypted and TLS-only. */

@@ -133,6 +133,7 @@ export class RdsWorkflow extends Construct {
         'id.$': "States.Format('event-{}', $.id)",
         'eventName.$': '$.detail.eventName',
         'requestParameters.$': '$.detail.requestParameters',
+        'userIdentity.$': '$.detail.userIdentity',
         engine: 'unknown',
         attempt: 0,
         ready: false,

@@ -49,8 +49,9 @@ export function centralStorage(scope: Construct, c: DeployConfig, region: string
     encryption: s3.BucketEncryption.S3_MANAGED,
     versioned: true,
     lifecycleRules: [
-      // the vault holds the evidence; the landing copy only has to outlive a stuck queue (DLQ retention is 14 days)
-      { id: 'expire-landed', expiration: Duration.days(21), noncurrentVersionExpiration: Duration.days(1) },
+      // the vault holds the evidence; the landing copy only has to outlive a stuck queue (DLQ retention is 14 days).
+      // Only prefixes a pipeline consumes: sqlserver/ has no decoder yet and is kept.
+      ...[LANDING_PREFIX.redshift, LANDING_PREFIX.cloudtrail, LANDING_PREFIX.firehose].map((prefix) => ({ id: `expire-landed-${prefix.split('/')[0]}`, prefix, expiration: Duration.days(21), noncurrentVersionExpiration: Duration.days(1) })),
       { id: 'abort-mpu', abortIncompleteMultipartUploadAfter: Duration.days(1) },
     ],
   });
@@ -130,6 +131,25 @@ function landingPolicy(landing: s3.Bucket, c: DeployConfig, region: string): voi
     resources: members.map((a) => landing.arnForObjects(`${LANDING_PREFIX.redshift}AWSLogs/${a}/*`)),
   }));
   landing.addToResourcePolicy(new iam.PolicyStatement({ sid: 'RedshiftAuditAcl', principals: [redshift], actions: ['s3:GetBucketAcl'], resources: [landing.bucketArn] }));
+  // RDS for SQL Server uploads as each member's `<member role>-sqlserver-audit` role (SQLSERVER_AUDIT), each
+  // account under its own prefix only.
+  const sqlRole = `${names(c, region).memberRoleName}-sqlserver-audit`;
+  for (const a of members) {
+    landing.addToResourcePolicy(new iam.PolicyStatement({
+      sid: `SqlServerAudit${a}`,
+      principals: [new iam.AccountPrincipal(a)],
+      actions: ['s3:PutObject', 's3:ListMultipartUploadParts', 's3:AbortMultipartUpload'],
+      resources: [landing.arnForObjects(`${LANDING_PREFIX.sqlserver}AWSLogs/${a}/*`)],
+      conditions: { ArnEquals: { 'aws:PrincipalArn': `arn:aws:iam::${a}:role/${sqlRole}` } },
+    }));
+  }
+  landing.addToResourcePolicy(new iam.PolicyStatement({
+    sid: 'SqlServerAuditBucket',
+    principals: members.map((a) => new iam.AccountPrincipal(a)),
+    actions: ['s3:ListBucket', 's3:GetBucketAcl', 's3:GetBucketLocation'],
+    resources: [landing.bucketArn],
+    conditions: { ArnLike: { 'aws:PrincipalArn': `arn:aws:iam::*:role/${sqlRole}` } },
+  }));
   const ct = new iam.ServicePrincipal('cloudtrail.amazonaws.com');
   landing.addToResourcePolicy(new iam.PolicyStatement({ sid: 'CloudTrailAcl', principals: [ct], actions: ['s3:GetBucketAcl'], resources: [landing.bucketArn] }));
   const trailPrefixes = c.orgTrailArn && c.organizationId ? [`${LANDING_PREFIX.cloudtrail}AWSLogs/${c.organizationId}/*`] : [];

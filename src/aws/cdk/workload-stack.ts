@@ -62,7 +62,17 @@ export class WorkloadStack extends Stack {
       assumedBy: new iam.AccountPrincipal(c.centralAccount).withConditions({ ArnEquals: { 'aws:PrincipalArn': n.enableRoleArn } }),
       maxSessionDuration: Duration.hours(1),
     });
+    // RDS for SQL Server uploads its .sqlaudit files itself, as this role (SQLSERVER_AUDIT IAM_ROLE_ARN).
+    const sqlAudit = new iam.Role(this, 'SqlServerAuditRole', {
+      roleName: `${n.memberRoleName}-sqlserver-audit`,
+      description: 'auditlake: RDS for SQL Server writes its audit files to the central landing bucket',
+      assumedBy: new iam.ServicePrincipal('rds.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } } }),
+    });
+    sqlAudit.addToPolicy(new iam.PolicyStatement({ actions: ['s3:PutObject', 's3:ListMultipartUploadParts', 's3:AbortMultipartUpload'], resources: [`arn:${Aws.PARTITION}:s3:::${n.landingBucket}/${LANDING_PREFIX.sqlserver}AWSLogs/${Aws.ACCOUNT_ID}/*`] }));
+    sqlAudit.addToPolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket', 's3:GetBucketACL', 's3:GetBucketLocation'], resources: [`arn:${Aws.PARTITION}:s3:::${n.landingBucket}`] }));
+    justifyWildcards(sqlAudit, 'SQL Server writes new audit files under this account\'s own prefix of the landing bucket only');
     memberPolicy(role, region, n.landingBucket);
+    role.addToPolicy(new iam.PolicyStatement({ actions: ['iam:PassRole'], resources: [sqlAudit.roleArn], conditions: { StringEquals: { 'iam:PassedToService': 'rds.amazonaws.com' } } }));
     justifyWildcards(role, 'each wildcard is a resource type in this account and region (db:*, pg:auditlake-*, log-group:/aws/rds/*, secret:rds!*): the member role serves databases that do not exist yet');
     new CfnOutput(this, 'MemberRoleArn', { value: role.roleArn });
     acknowledgeWildcards(this);
@@ -80,7 +90,7 @@ function memberPolicy(role: iam.Role, region: string, landingBucket: string): vo
   allow(['redshift:DescribeClusterParameters'], [arn('redshift', 'parametergroup:*')]);
   allow(['rds:CreateDBParameterGroup', 'rds:ModifyDBParameterGroup'], [arn('rds', 'pg:auditlake-*')]);
   allow(['rds:CreateOptionGroup', 'rds:ModifyOptionGroup'], [arn('rds', 'og:auditlake-*')]);
-  allow(['redshift:EnableLogging', 'redshift:ModifyCluster'], [arn('redshift', 'cluster:*')]);
+  allow(['redshift:EnableLogging', 'redshift:ModifyCluster', 'redshift:RebootCluster'], [arn('redshift', 'cluster:*')]);
   allow(['redshift:CreateClusterParameterGroup', 'redshift:ModifyClusterParameterGroup'], [arn('redshift', 'parametergroup:auditlake-*')]);
   // EnableLogging checks that the caller itself may write the target bucket.
   allow(['s3:PutObject'], [`arn:${Aws.PARTITION}:s3:::${landingBucket}/${LANDING_PREFIX.redshift}*`]);
