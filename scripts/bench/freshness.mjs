@@ -18,9 +18,9 @@ async function load(dist) {
     pgh: await imp('test/helpers/postgres.js'),
     myh: await imp('test/helpers/mariadb.js'),
     home: await imp('src/core/home.js'),
-    cfg: await imp('src/collect/config.js'),
-    coll: await imp('src/collect/collector.js'),
-    lake: await imp('src/collect/open-lake.js'),
+    cfg: await imp('src/config/collect.js'),
+    coll: await imp('src/pipeline/collector.js'),
+    lake: await imp('src/sinks/lake/open-lake.js'),
     pgEnable: await imp('src/sources/postgres/enable.js'),
     myEnable: await imp('src/sources/mariadb/enable.js'),
   };

@@ -24,7 +24,7 @@ export default {
     const imp = (p) => import(pathToFileURL(join(ctx.dist, p)).href);
     const { createLocalKeyring } = await imp('src/keyring/drivers/local.js');
     const { createFsStore } = await imp('src/stores/drivers/fs.js');
-    const { createVault } = await imp('src/vault/vault.js');
+    const { createVault } = await imp('src/sinks/vault/vault.js');
     const input = await ctx.input();
     const wantMb = Number(process.env.VAULT_BENCH_MB ?? Math.min(ctx.benchMb, 128));
 

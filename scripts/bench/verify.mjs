@@ -11,7 +11,7 @@ export default {
   name: 'verify',
   title: 'Vault verify: digest chain + re-hash throughput vs plain SHA-256',
   async run(ctx) {
-    const { benchVerify } = await import(pathToFileURL(join(ctx.dist, 'src/integrity/bench-verify.js')).href);
+    const { benchVerify } = await import(pathToFileURL(join(ctx.dist, 'test/bench/verify.bench.js')).href);
     const mib = Number(process.env.VERIFY_BENCH_MB ?? Math.min(ctx.benchMb, 512));
     const objects = Math.max(1, Math.round(mib / 16));
     const lines = [];

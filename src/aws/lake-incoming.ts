@@ -1,8 +1,8 @@
 import { AuditlakeError, hasErrorCode } from '../core/errors.js';
 import { MANIFEST_NAME, emptyManifest, partitionOf, type Manifest, type ManifestFile } from '../sinks/lake/manifest.js';
-import type { SourceObjectRef } from '../sinks/lake/types.js';
+import type { SourceObjectRef } from '../core/lake.js';
 import { readAll } from '../stores/read-all.js';
-import type { ObjectStore } from '../stores/types.js';
+import type { ObjectStore } from '../core/object-store.js';
 
 /** Where Lambda handlers drop what they added to the lake, for the one manifest writer to adopt. */
 export const INCOMING_PREFIX = 'state/lake-incoming/';

@@ -1,7 +1,7 @@
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { AuditlakeError } from '../core/errors.js';
-import { isProcessAlive } from '../core/process-alive.js';
+import { isProcessAlive } from './process-alive.js';
 
 
 /**

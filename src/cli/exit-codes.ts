@@ -15,9 +15,18 @@ const EXIT: Record<ErrorCode, number> = {
   E_POLICY: 7,
   E_DB: 8,
   E_TIMEOUT: 9,
+  E_AUTH: 10,
+  E_FORBIDDEN: 10,
+  E_LIMIT: 11,
   E_INTERNAL: 70,
 };
 
 export function exitCodeFor(err: unknown): number {
   return err instanceof AuditlakeError ? EXIT[err.code] : 70;
 }
+
+/**
+ * `ingest` completed, but refused some objects (each with its reason in the quarantine) or could not read
+ * some (retried next run): distinct from success (0), usage (2) and a crash (70), so a scheduler can alert.
+ */
+export const EXIT_COMPLETED_WITH_REFUSED = 10;

@@ -51,6 +51,9 @@ export function subcommands(c: Command, prefix = ''): Array<[string, Command]> {
 }
 
 export async function run(argv: string[]): Promise<void> {
+  // Everything auditlake writes (the home, quarantine, spills, reports) holds audit data: owner-only,
+  // files 0600 in 0700 directories, whatever the caller's umask.
+  process.umask(0o077);
   const program = await buildProgram();
   // Commander copies these settings to a sub-command only when it is created, and the commands exist by now:
   // set them on each, so a usage error in `auditlake report` exits 2 like one in `auditlake` itself, and its

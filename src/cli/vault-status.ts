@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HomeLayout } from '../core/home.js';
-import { PUBLIC_KEY_FILE, readHomePublicKeys } from '../integrity/signing-key.js';
-import { verifyVault } from '../integrity/verify-vault.js';
+import { PUBLIC_KEY_FILE, readHomePublicKeys } from '../sinks/vault/integrity/signing-key.js';
+import { verifyVault } from '../sinks/vault/integrity/verify-vault.js';
 import type { VaultStatus } from '../report/frameworks.js';
 import { CONFIG_FILE, loadConfig, retentionStatus } from '../retention/index.js';
 import { openStore } from '../stores/open-store.js';

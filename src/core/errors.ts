@@ -17,6 +17,9 @@ export type ErrorCode =
   | 'E_POLICY' // refused by retention / framework / legal hold rules
   | 'E_DB' // a live database refused or failed
   | 'E_TIMEOUT'
+  | 'E_AUTH' // no or bad credentials (HTTP 401)
+  | 'E_FORBIDDEN' // authenticated, but the role or account scope does not allow it (HTTP 403)
+  | 'E_LIMIT' // a rate or size limit was hit (HTTP 429 / 413)
   | 'E_INTERNAL';
 
 export class AuditlakeError extends Error {

@@ -1,8 +1,8 @@
 import { errorMessage } from '../core/errors.js';
-import { discoverRds, discoverRedshift } from '../aws/discover.js';
-import { enableRedshiftAuditing } from '../aws/redshift-audit.js';
-import { formatAwsResult } from '../aws/aws-change.js';
-import type { FleetConfig, FleetDatabase } from './config.js';
+import { discoverRds, discoverRedshift } from '../sources/aws-databases/discover.js';
+import { enableRedshiftAuditing } from '../sources/aws-databases/redshift-audit.js';
+import { formatAwsResult } from '../sources/aws-databases/aws-change.js';
+import type { FleetConfig, FleetDatabase } from '../config/fleet.js';
 
 /**
  * Discovery through the AWS SDK for `auditlake watch`: RDS instances become fleet entries (enable → verify →

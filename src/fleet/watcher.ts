@@ -1,14 +1,14 @@
 import { errorMessage, hasErrorCode } from '../core/errors.js';
 import type { HomeLayout } from '../core/home.js';
-import type { Lake } from '../sinks/lake/types.js';
-import { createCollector, type Collector } from '../collect/collector.js';
-import type { CollectConfig, CollectSource } from '../collect/config.js';
+import type { Lake } from '../core/lake.js';
+import { createCollector, type Collector } from '../pipeline/collector.js';
+import type { CollectConfig, CollectSource } from '../config/collect.js';
 import type { EnableResult } from '../sources/postgres/enable-result.js';
 import { enablePostgres } from '../sources/postgres/enable.js';
 import { enableMariaDb } from '../sources/mariadb/enable.js';
 import { raiseAlert, type FleetAlert } from './alert.js';
 import { fullJitterDelay } from './backoff.js';
-import type { FleetConfig, FleetDatabase } from './config.js';
+import type { FleetConfig, FleetDatabase } from '../config/fleet.js';
 import { openFleetStore, type FleetOutcome, type FleetStore } from './state.js';
 
 export interface WatcherDeps {
@@ -55,7 +55,7 @@ function urlWithPassword(db: FleetDatabase): string {
 async function defaultEnable(db: FleetDatabase, url: string): Promise<EnableResult> {
   const notes: string[] = [];
   if (db.rds) {
-    const [{ RDSClient }, { enableRdsAuditing }, { formatAwsResult }] = await Promise.all([import('@aws-sdk/client-rds'), import('../aws/rds-audit.js'), import('../aws/aws-change.js')]);
+    const [{ RDSClient }, { enableRdsAuditing }, { formatAwsResult }] = await Promise.all([import('@aws-sdk/client-rds'), import('../sources/aws-databases/rds-audit.js'), import('../sources/aws-databases/aws-change.js')]);
     const r = await enableRdsAuditing(new RDSClient({ region: db.rds.region }), db.rds.instanceId, { pgauditLog: db.pgauditLog });
     if (r.changes.length) notes.push(formatAwsResult(r));
   }

@@ -8,7 +8,7 @@ import { repoRoot } from '../../test/helpers/repo-root.js';
 import type { SourceFormat } from '../core/event.js';
 import { createDecoder } from './decoder.js';
 import { isUnknownKey, parseObjectKey } from './object-key/index.js';
-import type { DecodeResult, ObjectKeyInfo } from './types.js';
+import type { DecodeResult, ObjectKeyInfo } from '../core/decode.js';
 
 async function decodeFile(path: string, info: ObjectKeyInfo): Promise<DecodeResult[]> {
   const decoder = createDecoder(info);

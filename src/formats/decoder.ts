@@ -4,7 +4,7 @@ import { createFirehoseDecoder } from './cloudwatch-firehose/decoder.js';
 import { createPgLogDecoder } from './pgaudit/decoder.js';
 import { createActivityLogDecoder, createConnectionLogDecoder, createUserLogDecoder } from './redshift/decode/index.js';
 import { createServerAuditDecoder } from './server-audit/decoder.js';
-import type { ObjectDecoder, ObjectKeyInfo } from './types.js';
+import type { ObjectDecoder, ObjectKeyInfo } from '../core/decode.js';
 
 /**
  * The decoder for one object, chosen by the format its key revealed (src/formats/object-key).

@@ -4,16 +4,14 @@ import type { UserLogRecord } from '../formats/redshift/user-log/record.js';
 import type { Rng } from './prng.js';
 import type { ClusterSpec, SimUser } from './roster.js';
 import type { SecretBag } from './secrets.js';
-import { airflowStatements, biStatement, dbtStatement, etlStatements, humanStatement, rdsdbStatements, type Stmt } from './sql.js';
+import { airflowStatements, biStatement, dbtStatement, etlStatements, humanStatement, rdsdbStatements, type PlannedStmt } from './sql.js';
 import { planUserChange } from './user-changes.js';
+
+export type { PlannedStmt } from './sql.js';
 
 export const HOUR = 3_600_000;
 const MINUTE = 60_000;
 
-/** A statement plus, for user-management statements, the user-log row Redshift writes for it. */
-export interface PlannedStmt extends Stmt {
-  change?: (time: number, pid: string, xid: string) => UserLogRecord;
-}
 
 /** Everything one cluster logged in one hour, in time order. */
 export interface HourBatch {

@@ -8,7 +8,7 @@ import { after, before, test } from 'node:test';
 import { createGunzip } from 'node:zlib';
 import { isUnknownKey, parseObjectKey } from '../formats/object-key/parse-object-key.js';
 import { createDecoder } from '../formats/decoder.js';
-import type { DecodeResult, ObjectDecoder } from '../formats/types.js';
+import type { DecodeResult, ObjectDecoder } from '../core/decode.js';
 import { generate } from './generate.js';
 import type { GenerateResult } from './types.js';
 

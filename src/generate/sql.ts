@@ -1,3 +1,4 @@
+import type { UserLogRecord } from '../formats/redshift/user-log/record.js';
 import type { Rng } from './prng.js';
 import type { SecretBag } from './secrets.js';
 
@@ -11,6 +12,11 @@ export interface Stmt {
    * research/formats.md A.6 "Duplicates").
    */
   rewritten?: string;
+}
+
+/** A statement plus, for user-management statements, the user-log row Redshift writes for it. */
+export interface PlannedStmt extends Stmt {
+  change?: (time: number, pid: string, xid: string) => UserLogRecord;
 }
 
 const SCHEMAS = ['sales', 'finance', 'marketing', 'events', 'analytics', 'staging'] as const;

@@ -1,5 +1,5 @@
 import type { UserLogRecord } from '../formats/redshift/user-log/record.js';
-import type { PlannedStmt } from './cluster-sim.js';
+import type { PlannedStmt } from './sql.js';
 import type { Rng } from './prng.js';
 import type { SimUser } from './roster.js';
 import type { SecretBag } from './secrets.js';

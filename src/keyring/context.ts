@@ -1,4 +1,4 @@
-import type { EncryptionContext } from './types.js';
+import type { EncryptionContext } from '../core/keyring.js';
 
 /** Canonical bytes of an encryption context: JSON of the entries sorted by key (used as GCM AAD). */
 export function canonicalContext(context: EncryptionContext | undefined): Buffer {

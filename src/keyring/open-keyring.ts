@@ -6,7 +6,7 @@ import { createAwsKmsKeyring } from './drivers/aws-kms.js';
 import { createLocalKeyring, LOCAL_KEYRING_FILE } from './drivers/local.js';
 import type { PassphraseSource } from './passphrase.js';
 import { defaultPassphraseSource } from './passphrase.js';
-import type { Keyring } from './types.js';
+import type { Keyring } from '../core/keyring.js';
 
 /**
  * Which keyring: env AUDITLAKE_KEYRING = `local` (default; `<home>/keys/keyring.json`) or `aws-kms`

@@ -1,8 +1,8 @@
 import { Worker } from 'node:worker_threads';
 import { AuditlakeError } from '../core/errors.js';
-import type { DecodeRunner } from './decode-in-process.js';
-import { INPUT_WINDOW, type ToMain, type ToWorker } from './decode-protocol.js';
-import { SourceReadError } from './decompress.js';
+import type { DecodeRunner } from '../transforms/decode/decode-in-process.js';
+import { INPUT_WINDOW, type ToMain, type ToWorker } from '../transforms/decode/decode-protocol.js';
+import { SourceReadError } from '../transforms/decode/decompress.js';
 
 /**
  * Default: decode on the main thread (0 workers). Measured here (534 MB of generated logs, 2 cores): with
@@ -74,7 +74,7 @@ export function createDecodePool(size: number): DecodePool {
     return spawn();
   }
 
-  const decode: DecodeRunner = async function* (source, info, counters, encode) {
+  const decode: DecodeRunner = async function* (source, info, counters, encode, limits) {
     const slot = await acquire();
     const send = (m: ToWorker) => slot.worker.postMessage(m);
     const queue: ToMain[] = [];
@@ -93,7 +93,7 @@ export function createDecodePool(size: number): DecodePool {
         wake?.();
       }
     };
-    send({ t: 'begin', info, ...(encode ? { sidBase: encode.sidBase } : {}) });
+    send({ t: 'begin', info, ...(encode ? { sidBase: encode.sidBase } : {}), ...(limits ? { limits } : {}) });
     void (async () => {
       try {
         for await (const chunk of source) {

@@ -9,11 +9,12 @@ import { Readable } from 'node:stream';
 import { parentPort } from 'node:worker_threads';
 import { AuditlakeError } from '../core/errors.js';
 import { createDecoder } from '../formats/decoder.js';
-import type { DecodeResult, ObjectKeyInfo } from '../formats/types.js';
-import { decompressed, isCorruptData } from './decompress.js';
-import type { ToMain, ToWorker } from './decode-protocol.js';
-import { ENCODED_BYTES_PER_MESSAGE, RESULT_CREDITS, RESULTS_PER_MESSAGE, type EncodedResults } from './decode-protocol.js';
-import { createEventEncoder } from '../sinks/lake/encode-events.js';
+import type { DecodeResult, ObjectKeyInfo } from '../core/decode.js';
+import { expectsGzip } from '../transforms/decode/decode-in-process.js';
+import { decompressed, isCorruptData, type DecompressOptions } from '../transforms/decode/decompress.js';
+import type { ToMain, ToWorker } from '../transforms/decode/decode-protocol.js';
+import { ENCODED_BYTES_PER_MESSAGE, RESULT_CREDITS, RESULTS_PER_MESSAGE, type EncodedResults } from '../transforms/decode/decode-protocol.js';
+import { createEventEncoder } from '../sinks/lake/writer/encode-events.js';
 
 const port = parentPort;
 if (!port) throw new Error('decode-worker must run in a worker thread');
@@ -28,7 +29,10 @@ port.on('message', (m: ToWorker) => {
     case 'begin':
       input = new Readable({ read() {} });
       credits = RESULT_CREDITS;
-      void (m.sidBase === undefined ? run(m.info, input) : runEncoded(m.info, input, m.sidBase));
+      {
+        const opts: DecompressOptions = { expectGzip: expectsGzip(m.info), ...(m.limits ? { limits: m.limits } : {}) };
+        void (m.sidBase === undefined ? run(m.info, input, opts) : runEncoded(m.info, input, m.sidBase, opts));
+      }
       break;
     case 'chunk':
       input?.push(Buffer.from(m.buf.buffer, m.buf.byteOffset, m.buf.byteLength));
@@ -63,7 +67,7 @@ function errorMessageOf(err: unknown, bytesOut: number): ToMain {
  * Encoded mode: events become lake CSV bytes here (encode-events.ts) and cross to the main thread as one
  * transferred buffer per ~1 MB, so the main thread's per-event work disappears.
  */
-async function runEncoded(info: ObjectKeyInfo, src: Readable, sidBase: number): Promise<void> {
+async function runEncoded(info: ObjectKeyInfo, src: Readable, sidBase: number, opts: DecompressOptions): Promise<void> {
   let bytesOut = 0;
   const enc = createEventEncoder(sidBase);
   let records = 0;
@@ -93,7 +97,7 @@ async function runEncoded(info: ObjectKeyInfo, src: Readable, sidBase: number): 
   };
   try {
     const decoder = createDecoder(info);
-    for await (const chunk of decompressed(src, (n) => post({ t: 'consumed', n }))) {
+    for await (const chunk of decompressed(src, (n) => post({ t: 'consumed', n }), opts)) {
       bytesOut += (chunk as Buffer).length;
       take(decoder.push(chunk as Buffer));
       if (enc.bytes >= ENCODED_BYTES_PER_MESSAGE || malformed.length >= RESULTS_PER_MESSAGE) await flush();
@@ -108,7 +112,7 @@ async function runEncoded(info: ObjectKeyInfo, src: Readable, sidBase: number): 
   }
 }
 
-async function run(info: ObjectKeyInfo, src: Readable): Promise<void> {
+async function run(info: ObjectKeyInfo, src: Readable, opts: DecompressOptions): Promise<void> {
   let bytesOut = 0;
   let out: DecodeResult[] = [];
   const flush = async () => {
@@ -118,7 +122,7 @@ async function run(info: ObjectKeyInfo, src: Readable): Promise<void> {
   };
   try {
     const decoder = createDecoder(info);
-    for await (const chunk of decompressed(src, (n) => post({ t: 'consumed', n }))) {
+    for await (const chunk of decompressed(src, (n) => post({ t: 'consumed', n }), opts)) {
       bytesOut += (chunk as Buffer).length;
       for (const r of decoder.push(chunk as Buffer)) out.push(r);
       if (out.length >= RESULTS_PER_MESSAGE) await flush();

@@ -1,15 +1,15 @@
 import type { Readable } from 'node:stream';
 import { AuditlakeError, errorMessage } from '../core/errors.js';
-import type { DecodeResult, ObjectKeyInfo } from '../formats/types.js';
-import type { LakeBatch, SourceObjectRef } from '../sinks/lake/types.js';
+import type { DecodeResult, ObjectKeyInfo } from '../core/decode.js';
+import type { LakeBatch, SourceObjectRef } from '../core/lake.js';
 import type { Quarantine, QuarantineWriter } from '../sinks/quarantine/types.js';
-import type { ObjectStore } from '../stores/types.js';
-import type { DecodeCounters, DecodeRunner } from './decode-in-process.js';
-import type { EncodedResults } from './decode-protocol.js';
-import { isCorruptData, SourceReadError } from './decompress.js';
+import type { ObjectStore } from '../core/object-store.js';
+import type { DecodeCounters, DecodeRunner } from '../transforms/decode/decode-in-process.js';
+import type { EncodedResults } from '../transforms/decode/decode-protocol.js';
+import { SourceReadError, type ExpansionLimits } from '../transforms/decode/decompress.js';
 import type { IngestSummary } from './summary.js';
 import { tee } from './tee.js';
-import type { EvidenceSink } from './types.js';
+import type { EvidenceSink } from '../core/evidence-sink.js';
 
 /** One source object to ingest. */
 export interface PendingObject {
@@ -27,6 +27,34 @@ export interface ObjectDeps {
    * acceptsEncoded): the next free sid base, advanced by SIDS_PER_OBJECT per object.
    */
   encode?: { nextSidBase: number };
+  limits?: ExpansionLimits;
+}
+
+/**
+ * The store could not deliver the object this time (network, permissions, vanished): the object is not
+ * committed, the run goes on with the others, and the next run retries it.
+ */
+export class ObjectReadFailed extends AuditlakeError {
+  /** `partial`: some of the object's events were already added to the lake batch. */
+  constructor(message: string, cause: unknown, readonly partial = false) {
+    super('E_IO', message, { cause });
+  }
+}
+
+/** An error of the lake or the quarantine (the run's own storage), as opposed to one of the object: ends the run. */
+class SinkError extends Error {
+  constructor(readonly inner: unknown) {
+    super(errorMessage(inner));
+  }
+}
+
+async function toSink<T>(f: () => T | Promise<T>): Promise<T> {
+  try {
+    return await f();
+  } catch (err) {
+    // A stack overflow while encoding comes from the event's content (nesting), not from the lake.
+    throw err instanceof RangeError ? err : new SinkError(err);
+  }
 }
 
 /** sids one object's encoder may use (encode-events.ts). */
@@ -58,7 +86,7 @@ export async function startObject(p: PendingObject, deps: ObjectDeps): Promise<S
     source = await deps.store.get(ref.key);
   } catch (err) {
     await q.abort();
-    throw err;
+    throw new ObjectReadFailed(`ingest: opening ${ref.key} failed: ${errorMessage(err)}`, err);
   }
   let decodeSource = source;
   let kept: Promise<void> = Promise.resolve();
@@ -73,7 +101,7 @@ export async function startObject(p: PendingObject, deps: ObjectDeps): Promise<S
     encode = { sidBase: deps.encode.nextSidBase };
     deps.encode.nextSidBase += SIDS_PER_OBJECT;
   }
-  const it = deps.run(decodeSource, info, counters, encode)[Symbol.asyncIterator]();
+  const it = deps.run(decodeSource, info, counters, encode, deps.limits)[Symbol.asyncIterator]();
   let first: Promise<IteratorResult<DecodeResult[] | EncodedResults>> | undefined = it.next();
   first.catch(() => undefined); // the same promise is awaited in finish()
   const next = () => {
@@ -104,9 +132,9 @@ export async function startObject(p: PendingObject, deps: ObjectDeps): Promise<S
             if (!Array.isArray(r.value)) {
               const e = r.value;
               if (e.enc.rows > 0) {
-                if (!batch.addEncoded) throw new AuditlakeError('E_INTERNAL', 'ingest: the lake batch does not take encoded events');
-                const added = batch.addEncoded(e.enc);
-                if (added) await added;
+                const add = batch.addEncoded?.bind(batch);
+                if (!add) throw new SinkError(new AuditlakeError('E_INTERNAL', 'ingest: the lake batch does not take encoded events'));
+                await toSink(() => add(e.enc));
               }
               summary.records += e.records;
               summary.events += e.enc.rows;
@@ -122,8 +150,7 @@ export async function startObject(p: PendingObject, deps: ObjectDeps): Promise<S
             for (const d of r.value) {
               summary.records++;
               if (d.kind === 'event') {
-                const added = batch.add(d.event);
-                if (added) await added;
+                await toSink(() => batch.add(d.event));
                 summary.events++;
                 summary.eventsByLogType[d.event.logType] = (summary.eventsByLogType[d.event.logType] ?? 0) + 1;
                 lastLine = d.event.sourceLine;
@@ -136,21 +163,23 @@ export async function startObject(p: PendingObject, deps: ObjectDeps): Promise<S
             onResults();
           }
         } catch (err) {
-          if (err instanceof SourceReadError || !(isCorruptData(err) || isParseError(err))) throw err;
-          // The object itself is broken (truncated gzip, not the format at all): keep what decoded,
-          // quarantine the rest with the reason, and count the object as corrupt.
-          q.add(lastLine + 1, `${info.format} object ${ref.key}: unreadable after line ${lastLine}: ${errorMessage(err)}`, '');
+          if (err instanceof SourceReadError || err instanceof SinkError) throw err;
+          // Anything else is about this object (truncated gzip, not gzip, not the format, past the
+          // expansion limit, a record no step can handle): keep what decoded, quarantine the rest with
+          // the reason, count the object as refused and go on with the next one.
+          q.add(lastLine + 1, `${info.format} object ${ref.key}: ${lastLine === 0 ? 'refused' : `unreadable after line ${lastLine}`}: ${errorMessage(err)}`, '');
           summary.quarantined++;
           summary.records++;
           summary.objects.corrupt++;
           decodeSource.destroy();
         }
         await kept;
-        await q.finish();
+        await toSink(() => q.finish());
       } catch (err) {
         await teardown();
+        if (err instanceof SinkError) throw err.inner;
         if (err instanceof SourceReadError) {
-          throw new AuditlakeError('E_IO', `ingest: reading ${ref.store.replace(/\/$/, '')}/${ref.key} failed: ${errorMessage(err.cause)}`, { cause: err.cause });
+          throw new ObjectReadFailed(`ingest: reading ${ref.store.replace(/\/$/, '')}/${ref.key} failed: ${errorMessage(err.cause)}`, err.cause, true);
         }
         throw err;
       } finally {
@@ -162,6 +191,22 @@ export async function startObject(p: PendingObject, deps: ObjectDeps): Promise<S
   };
 }
 
-function isParseError(err: unknown): boolean {
-  return err instanceof AuditlakeError && err.code === 'E_PARSE';
+/**
+ * An object refused by its key alone (objectKey said `invalid`): never read, one quarantine entry with
+ * the reason, and committed as done like any other object so a re-run does not refuse it again.
+ */
+export function refuseObject(p: PendingObject, reason: string, quarantine: Quarantine): StartedObject {
+  const q = quarantine.open(p.ref);
+  return {
+    pending: p,
+    counters: { bytesIn: 0, bytesOut: 0 },
+    cancel: () => q.abort(),
+    async finish(_batch, summary) {
+      q.add(0, reason, '');
+      summary.quarantined++;
+      summary.objects.refused++;
+      await q.finish();
+      return 0;
+    },
+  };
 }

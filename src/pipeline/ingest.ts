@@ -1,13 +1,14 @@
 import type { HomeLayout } from '../core/home.js';
-import type { Lake, LakeBatch, SourceObjectRef } from '../sinks/lake/types.js';
+import type { Lake, LakeBatch, SourceObjectRef } from '../core/lake.js';
 import { createQuarantine } from '../sinks/quarantine/quarantine.js';
 import { classifyObjects } from '../sources/object-store/classify-objects.js';
-import type { ObjectStore } from '../stores/types.js';
-import { decodeInProcess, type DecodeCounters } from './decode-in-process.js';
+import type { ObjectStore } from '../core/object-store.js';
+import { decodeInProcess, type DecodeCounters } from '../transforms/decode/decode-in-process.js';
 import { createDecodePool, defaultWorkerCount } from './decode-pool.js';
-import { startObject, type ObjectDeps, type PendingObject, type StartedObject } from './ingest-object.js';
+import type { ExpansionLimits } from '../transforms/decode/decompress.js';
+import { ObjectReadFailed, refuseObject, startObject, type ObjectDeps, type PendingObject, type StartedObject } from './ingest-object.js';
 import { UNKNOWN_KEYS_KEPT, type IngestProgress, type IngestSummary } from './summary.js';
-import type { EvidenceSink } from './types.js';
+import type { EvidenceSink } from '../core/evidence-sink.js';
 
 export interface BatchLimits {
   /** Commit after this many objects. Default 64. */
@@ -35,6 +36,10 @@ export interface IngestOptions {
   workers?: number;
   /** Minimum interval between onProgress calls. Default 250 ms. */
   progressIntervalMs?: number;
+  /** Per-object expansion limits (decompress.ts DEFAULT_EXPANSION_LIMITS). */
+  limits?: ExpansionLimits;
+  /** Entries the store's listing passed over (symlinks, special files), filled while it lists. */
+  notRegular?: { key: string; reason: string }[];
 }
 
 /**
@@ -54,8 +59,10 @@ export async function ingest(opts: IngestOptions): Promise<IngestSummary> {
   const quarantine = createQuarantine(opts.home.quarantine);
   const summary: IngestSummary = {
     store: store.url,
-    objects: { listed: 0, ingested: 0, skipped: 0, unknown: 0, ignored: 0, corrupt: 0 },
+    objects: { listed: 0, ingested: 0, skipped: 0, unknown: 0, ignored: 0, corrupt: 0, refused: 0, failed: 0, notRegular: 0 },
     unknownKeys: [],
+    failedKeys: [],
+    notRegularKeys: [],
     records: 0,
     events: 0,
     eventsByLogType: {},
@@ -72,11 +79,12 @@ export async function ingest(opts: IngestOptions): Promise<IngestSummary> {
   // 1. List and classify. Only the objects still to do are kept (a ref each), so memory grows
   //    with the number of new objects, not with their size.
   progress.emit('listing');
-  const pending: PendingObject[] = [];
+  const pending: (PendingObject & { refusal?: string })[] = [];
   for await (const c of classifyObjects(store, (ref) => lake.isIngested(ref), opts.prefix)) {
     summary.objects.listed++;
     if (summary.objects.listed % 1000 === 0) progress.emit('listing');
     if (c.kind === 'new') pending.push({ ref: c.ref, info: c.info });
+    else if (c.kind === 'refused') pending.push({ ref: c.ref, info: REFUSED_INFO, refusal: c.reason });
     else if (c.kind === 'done') summary.objects.skipped++;
     else if (c.kind === 'ignored') summary.objects.ignored++;
     else {
@@ -85,6 +93,10 @@ export async function ingest(opts: IngestOptions): Promise<IngestSummary> {
     }
   }
   progress.total = pending.length;
+  for (const n of opts.notRegular ?? []) {
+    summary.objects.notRegular++;
+    if (summary.notRegularKeys.length < UNKNOWN_KEYS_KEPT) summary.notRegularKeys.push(n);
+  }
 
   // 2. Decode and commit in batches. With decode workers, the next objects are started while the
   //    current one is written (workers - 1 objects ahead), so decoding never waits for the lake.
@@ -97,22 +109,31 @@ export async function ingest(opts: IngestOptions): Promise<IngestSummary> {
     ...(opts.evidence ? { evidence: opts.evidence } : {}),
     // Workers encode for the lake when it takes encoded events: the main thread then only appends bytes.
     ...(pool && lake.acceptsEncoded ? { encode: { nextSidBase: 0 } } : {}),
+    ...(opts.limits ? { limits: opts.limits } : {}),
   };
   const ahead = Math.max(workers - 1, 0);
-  const queue: Promise<StartedObject>[] = [];
+  const queue: { i: number; s: Promise<StartedObject> }[] = [];
+  /** Indexes (in `pending`) of objects the store failed on: passed over for the rest of the run. */
+  const failed = new Set<number>();
   let nextToStart = 0;
   /** Keeps the object about to be written plus `ahead` more started. */
   const fill = () => {
     while (nextToStart < pending.length && queue.length < ahead + 1) {
-      const s = startObject(pending[nextToStart++], deps);
+      const i = nextToStart++;
+      if (failed.has(i)) continue;
+      const p = pending[i];
+      const s = p.refusal === undefined ? startObject(p, deps) : Promise.resolve(refuseObject(p, p.refusal, quarantine));
       s.catch(() => undefined); // awaited in order below
-      queue.push(s);
+      queue.push({ i, s });
     }
   };
   let batch: LakeBatch | undefined;
   let refs: SourceObjectRef[] = [];
   let batchBytes = 0;
   let batchStart = 0;
+  /** Where the open batch started (index in `pending`) and the summary as it was then, to redo it. */
+  let batchFirst = 0;
+  let before: IngestSummary = summary;
   /**
    * Commits run in the background, at most one at a time: while DuckDB turns batch N into Parquet
    * and publishes it, the main thread already decodes batch N+1 (each batch commits atomically on
@@ -137,16 +158,46 @@ export async function ingest(opts: IngestOptions): Promise<IngestSummary> {
   };
   try {
     for (fill(); queue.length > 0; fill()) {
-      const obj = await (queue.shift() as Promise<StartedObject>);
+      const { i, s } = queue.shift() as { i: number; s: Promise<StartedObject> };
+      const key = pending[i].ref.key;
       if (!batch) {
         batch = lake.beginBatch();
         batchStart = Date.now();
+        batchFirst = i;
+        before = structuredClone(summary);
       }
-      progress.currentKey = obj.pending.ref.key;
-      progress.counters = obj.counters;
-      batchBytes += await obj.finish(batch, summary, () => progress.emit('ingesting'));
+      progress.currentKey = key;
+      try {
+        const obj = await s;
+        progress.counters = obj.counters;
+        batchBytes += await obj.finish(batch, summary, () => progress.emit('ingesting'));
+        refs.push(obj.pending.ref);
+      } catch (err) {
+        // The store failed for this one object: the others go on, and the next run retries it
+        // (it is not committed). Anything else (lake, quarantine, vault) ends the run.
+        if (!(err instanceof ObjectReadFailed)) throw err;
+        failed.add(i);
+        if (err.partial) {
+          // Some of its events are in the open batch already, which cannot take them back: drop the batch
+          // and redo its other objects (evidence and quarantine writes are idempotent), counting them once.
+          for (const q of queue.splice(0)) await q.s.then((o) => o.cancel(), () => undefined);
+          await batch.abort();
+          batch = undefined;
+          refs = [];
+          batchBytes = 0;
+          // Commits of earlier batches and failures finish on their own time: they stay as they are now.
+          const { eventsWritten, batches, failedKeys } = summary;
+          const { ingested, failed: failedCount } = summary.objects;
+          Object.assign(summary, structuredClone(before), { eventsWritten, batches, failedKeys });
+          Object.assign(summary.objects, { ingested, failed: failedCount });
+          progress.done = batchFirst;
+          nextToStart = batchFirst;
+        }
+        summary.objects.failed++;
+        if (summary.failedKeys.length < UNKNOWN_KEYS_KEPT) summary.failedKeys.push({ key, reason: err.message });
+        if (err.partial) continue;
+      }
       progress.counters = undefined;
-      refs.push(obj.pending.ref);
       progress.done++;
       progress.emit('ingesting');
       if (refs.length >= limits.maxObjects || batchBytes >= limits.maxBytes || Date.now() - batchStart >= limits.maxMs) await commit();
@@ -154,7 +205,7 @@ export async function ingest(opts: IngestOptions): Promise<IngestSummary> {
     await commit();
     await committing;
   } catch (err) {
-    for (const s of queue.splice(0)) await s.then((o) => o.cancel(), () => undefined);
+    for (const q of queue.splice(0)) await q.s.then((o) => o.cancel(), () => undefined);
     if (batch) await batch.abort().catch(() => undefined);
     await committing?.catch(() => undefined);
     throw err;
@@ -166,6 +217,9 @@ export async function ingest(opts: IngestOptions): Promise<IngestSummary> {
   progress.emit('done', true);
   return summary;
 }
+
+/** Placeholder key info of an object refused by its key (it is never decoded). */
+const REFUSED_INFO: PendingObject['info'] = { format: 'cloudtrail', account: '', region: '', service: '', cluster: '', keyDate: '', key: '' };
 
 interface ProgressEmitter {
   total: number;

@@ -1,5 +1,5 @@
 import Table from 'cli-table3';
-import type { QueryResult } from '../sinks/lake/types.js';
+import type { QueryResult } from '../core/lake.js';
 
 import type { OutputFormat } from './output-formats.js';
 

@@ -1,4 +1,4 @@
-import type { QueryResult } from '../sinks/lake/types.js';
+import type { QueryResult } from '../core/lake.js';
 import type { ReportTable } from './types.js';
 
 export type QueryFn = (sql: string) => Promise<QueryResult>;

@@ -1,6 +1,6 @@
 import { AuditlakeError } from '../core/errors.js';
-import { hashObject } from '../integrity/hash-objects.js';
-import type { DigestRecorder } from '../integrity/types.js';
+import { hashObject } from '../sinks/vault/integrity/hash-objects.js';
+import type { DigestRecorder } from '../core/digest.js';
 import { describeRule } from './rules.js';
 import { planRetention, type PlanInput, type RetentionPlan } from './plan.js';
 

@@ -2,7 +2,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LOG_TYPES } from '../core/event.js';
 import { AuditlakeError } from '../core/errors.js';
-import { parseDuration } from '../integrity/duration.js';
+import { parseDuration } from '../core/duration.js';
 import { isFrameworkId } from './frameworks.js';
 import type { RetentionConfig } from './types.js';
 

@@ -1,5 +1,5 @@
 import { AuditlakeError } from '../core/errors.js';
-import { parseDuration } from '../integrity/duration.js';
+import { parseDuration } from '../core/duration.js';
 import type { FrameworkId, RetentionRule } from './types.js';
 
 const DAY = 86_400_000;

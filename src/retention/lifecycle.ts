@@ -1,5 +1,5 @@
-import { digestPrefix } from '../integrity/digest-format.js';
-import { parseDuration } from '../integrity/duration.js';
+import { digestPrefix } from '../sinks/vault/integrity/digest-format.js';
+import { parseDuration } from '../core/duration.js';
 import { ruleFor } from './rules.js';
 import type { RetentionConfig } from './types.js';
 

@@ -1,7 +1,7 @@
 import type { LogType } from '../core/event.js';
-import { isDigestKey } from '../integrity/digest-format.js';
-import type { Lake, LakePartition } from '../sinks/lake/types.js';
-import type { ObjectStore } from '../stores/types.js';
+import { isDigestKey } from '../sinks/vault/integrity/digest-format.js';
+import type { Lake, LakePartition } from '../core/lake.js';
+import type { ObjectStore } from '../core/object-store.js';
 import { classifyVaultKey } from './classify-key.js';
 import { frameworkViolation } from './frameworks.js';
 import { holdFor, holdForPartition } from './holds.js';

@@ -1,6 +1,6 @@
 import { AuditlakeError } from '../core/errors.js';
 import type { LogType } from '../core/event.js';
-import { parseDuration } from '../integrity/duration.js';
+import { parseDuration } from '../core/duration.js';
 import { assertRuleAllowed, frameworkViolation } from './frameworks.js';
 import type { FrameworkId, RetentionConfig, RetentionRule } from './types.js';
 

@@ -4,11 +4,14 @@ import { maskUrl } from '../core/mask-url.js';
 import { createFsStore } from './drivers/fs.js';
 import { createMemoryStore } from './drivers/memory.js';
 import { createS3Store } from './drivers/s3.js';
-import type { ObjectStore, ServerSideEncryption } from './types.js';
+import type { ObjectStore, ServerSideEncryption } from '../core/object-store.js';
 
 export interface OpenStoreOptions {
   env?: NodeJS.ProcessEnv;
   sse?: ServerSideEncryption;
+  /** Directories only: see FsStoreOptions. */
+  followSymlinks?: boolean;
+  onNotRegular?: (key: string, reason: string) => void;
 }
 
 /**
@@ -50,9 +53,10 @@ export function openStore(location: string, opts: OpenStoreOptions = {}): Object
     });
   }
   if (location.startsWith('memory://')) return createMemoryStore({ name: location.slice('memory://'.length) });
-  if (location.startsWith('file://')) return createFsStore({ root: fileURLToPath(location) });
+  const fsOpts = { ...(opts.followSymlinks ? { followSymlinks: true } : {}), ...(opts.onNotRegular ? { onNotRegular: opts.onNotRegular } : {}) };
+  if (location.startsWith('file://')) return createFsStore({ root: fileURLToPath(location), ...fsOpts });
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(location)) {
     throw new AuditlakeError('E_USAGE', `store: unsupported location ${maskUrl(location)} (use a directory, file:// or s3://bucket/prefix)`);
   }
-  return createFsStore({ root: location });
+  return createFsStore({ root: location, ...fsOpts });
 }

@@ -1,4 +1,4 @@
-import type { ObjectStore, PutOptions } from './types.js';
+import type { ObjectStore, PutOptions } from '../core/object-store.js';
 
 /**
  * The same store with options added to every put (Object Lock retention, legal hold) — so the vault, which knows

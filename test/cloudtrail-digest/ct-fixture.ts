@@ -2,7 +2,7 @@ import { createHash, generateKeyPairSync, randomBytes, sign, type KeyObject } fr
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import type { ObjectStore } from '../../src/stores/types.js';
+import type { ObjectStore } from '../../src/core/object-store.js';
 
 export const BUCKET = 'ct-audit-bucket';
 export const ACCOUNT = '111122223333';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { hasErrorCode } from '../../src/core/errors.js';
-import type { Keyring } from '../../src/keyring/types.js';
+import type { Keyring } from '../../src/core/keyring.js';
 
 /**
  * The behaviour every Keyring driver must show. Each driver's test file calls this with a factory that returns a

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { describe, test } from 'node:test';
 import { hasErrorCode } from '../../src/core/errors.js';
-import type { ObjectStore } from '../../src/stores/types.js';
+import type { ObjectStore } from '../../src/core/object-store.js';
 
 /** Everything a driver needs to run the contract: a fresh, empty store per call. */
 export interface StoreHarness {

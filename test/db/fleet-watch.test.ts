@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveHome } from '../../src/core/home.js';
-import { loadFleetConfig } from '../../src/fleet/config.js';
+import { loadFleetConfig } from '../../src/config/fleet.js';
 import { createWatcher } from '../../src/fleet/watcher.js';
 import { fullJitterDelay } from '../../src/fleet/backoff.js';
 import { pgSkip, startPostgres, PG_SUPERUSER_PASSWORD } from '../helpers/postgres.js';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { resolveHome } from '../../src/core/home.js';
 import { openLake } from '../../src/sinks/lake/open-lake.js';
-import { syntheticEvents } from '../../src/sinks/lake/test-events.js';
+import { syntheticEvents } from '../helpers/lake-test-events.js';
 import { runCli } from '../helpers/cli.js';
 
 let home = '';

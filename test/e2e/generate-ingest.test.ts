@@ -11,7 +11,7 @@ import type { GenerateResult } from '../../src/generate/types.js';
 import { ingest } from '../../src/pipeline/ingest.js';
 import type { IngestSummary } from '../../src/pipeline/summary.js';
 import { openLake } from '../../src/sinks/lake/index.js';
-import type { Lake } from '../../src/sinks/lake/types.js';
+import type { Lake } from '../../src/core/lake.js';
 import { openStore } from '../../src/stores/open-store.js';
 
 let dir: string;

@@ -2,7 +2,7 @@
 // the lake at argv[2] until it is killed. Batch i holds `per` events of source `src-<i>`; it prints
 // `committed <i>` after each commit returns.
 import { openLake } from '../../src/sinks/lake/open-lake.js';
-import { syntheticEvents } from '../../src/sinks/lake/test-events.js';
+import { syntheticEvents } from './lake-test-events.js';
 
 const [root, perArg, keyArg] = process.argv.slice(2);
 const per = Number(perArg);

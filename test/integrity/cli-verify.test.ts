@@ -2,7 +2,7 @@ import { readFile, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { digestKey } from '../../src/integrity/digest-format.js';
+import { digestKey } from '../../src/sinks/vault/integrity/digest-format.js';
 import { HOUR } from './vault-fixture.js';
 import { cli, recent } from './cli-helpers.js';
 

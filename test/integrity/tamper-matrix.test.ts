@@ -4,9 +4,9 @@ import { dirname, join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { digestKey, sha256Hex, stringToSign, type DigestBody } from '../../src/integrity/digest-format.js';
-import type { FindingKind } from '../../src/integrity/findings.js';
-import { verifyVault, type VerifyVaultReport } from '../../src/integrity/verify-vault.js';
+import { digestKey, sha256Hex, stringToSign, type DigestBody } from '../../src/sinks/vault/integrity/digest-format.js';
+import type { FindingKind } from '../../src/sinks/vault/integrity/findings.js';
+import { verifyVault, type VerifyVaultReport } from '../../src/sinks/vault/integrity/verify-vault.js';
 import { buildVault, HOUR, T0, type VaultFixture } from './vault-fixture.js';
 
 const LOC = { account: 'auditlake', region: 'global' };

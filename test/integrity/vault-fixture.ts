@@ -3,10 +3,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createFsStore } from '../../src/stores/drivers/fs.js';
-import type { ObjectStore } from '../../src/stores/types.js';
-import { createDigestRecorder } from '../../src/integrity/digest-recorder.js';
-import { sha256Hex } from '../../src/integrity/digest-format.js';
-import { createSigner, loadOrCreateSigningKey, publicKeyFingerprint, type DigestSigner } from '../../src/integrity/signing-key.js';
+import type { ObjectStore } from '../../src/core/object-store.js';
+import { createDigestRecorder } from '../../src/sinks/vault/integrity/digest-recorder.js';
+import { sha256Hex } from '../../src/sinks/vault/integrity/digest-format.js';
+import { createSigner, loadOrCreateSigningKey, publicKeyFingerprint, type DigestSigner } from '../../src/sinks/vault/integrity/signing-key.js';
 import type { KeyObject } from 'node:crypto';
 
 export const T0 = Date.parse('2026-11-01T00:00:00Z');

@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { sha256Hex } from '../../src/integrity/digest-format.js';
-import { createDigestRecorder } from '../../src/integrity/digest-recorder.js';
-import { createSigner, publicKeyFingerprint } from '../../src/integrity/signing-key.js';
-import { verifyVault } from '../../src/integrity/verify-vault.js';
+import { sha256Hex } from '../../src/sinks/vault/integrity/digest-format.js';
+import { createDigestRecorder } from '../../src/sinks/vault/integrity/digest-recorder.js';
+import { createSigner, publicKeyFingerprint } from '../../src/sinks/vault/integrity/signing-key.js';
+import { verifyVault } from '../../src/sinks/vault/integrity/verify-vault.js';
 import { createS3Store } from '../../src/stores/drivers/s3.js';
 import { startS3rver, type LocalS3 } from '../helpers/s3rver.js';
 

@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../helpers/repo-root.js';
 import { resolveHome } from '../../src/core/home.js';
-import { parseCollectConfig } from '../../src/collect/config.js';
-import { createCollector } from '../../src/collect/collector.js';
+import { parseCollectConfig } from '../../src/config/collect.js';
+import { createCollector } from '../../src/pipeline/collector.js';
 import { openHomeLake } from '../../src/cli/open-home-lake.js';
 
 const fixture = join(repoRoot, 'test/fixtures/server-audit/server_audit.log.1');

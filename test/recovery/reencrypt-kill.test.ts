@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { createLocalKeyring } from '../../src/keyring/drivers/local.js';
 import { createFsStore } from '../../src/stores/drivers/fs.js';
 import { readAll } from '../../src/stores/read-all.js';
-import { createVault } from '../../src/vault/vault.js';
+import { createVault } from '../../src/sinks/vault/vault.js';
 import { finished, spawnCli } from '../helpers/cli.js';
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { openLake } from '../../src/sinks/lake/open-lake.js';
-import type { Lake } from '../../src/sinks/lake/types.js';
+import type { Lake } from '../../src/core/lake.js';
 import { buildReport, DEFAULT_REPORT_OPTIONS } from '../../src/report/build-report.js';
 import type { ReportData, ReportOptions } from '../../src/report/types.js';
 import { writeReport } from '../../src/report/write-report.js';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { hasErrorCode } from '../../src/core/errors.js';
-import { verifyVault } from '../../src/integrity/verify-vault.js';
+import { verifyVault } from '../../src/sinks/vault/integrity/verify-vault.js';
 import { applyRetention } from '../../src/retention/apply.js';
 import { emptyConfig } from '../../src/retention/config-file.js';
 import { addHold } from '../../src/retention/holds.js';

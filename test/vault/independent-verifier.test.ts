@@ -10,7 +10,7 @@ import { test } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import { createLocalKeyring } from '../../src/keyring/drivers/local.js';
 import { createFsStore } from '../../src/stores/drivers/fs.js';
-import { createVault } from '../../src/vault/vault.js';
+import { createVault } from '../../src/sinks/vault/vault.js';
 import { repoRoot } from '../helpers/repo-root.js';
 
 const FIXTURES = join(repoRoot, 'test/fixtures/redshift-test-drive');

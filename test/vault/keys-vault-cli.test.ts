@@ -8,7 +8,7 @@ import { resolveHome } from '../../src/core/home.js';
 import { openKeyring } from '../../src/keyring/open-keyring.js';
 import { createFsStore } from '../../src/stores/drivers/fs.js';
 import { readAll } from '../../src/stores/read-all.js';
-import { createVault } from '../../src/vault/vault.js';
+import { createVault } from '../../src/sinks/vault/vault.js';
 import { runCli } from '../helpers/cli.js';
 import { repoRoot } from '../helpers/repo-root.js';
 

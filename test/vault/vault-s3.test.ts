@@ -9,8 +9,8 @@ import { gunzipSync } from 'node:zlib';
 import { createLocalKeyring } from '../../src/keyring/drivers/local.js';
 import { createS3Store } from '../../src/stores/drivers/s3.js';
 import { readAll } from '../../src/stores/read-all.js';
-import { reencryptVault } from '../../src/vault/reencrypt.js';
-import { createVault } from '../../src/vault/vault.js';
+import { reencryptVault } from '../../src/sinks/vault/reencrypt.js';
+import { createVault } from '../../src/sinks/vault/vault.js';
 import { repoRoot } from '../helpers/repo-root.js';
 import { startS3rver } from '../helpers/s3rver.js';
 

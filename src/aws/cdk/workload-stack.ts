@@ -79,7 +79,7 @@ export class WorkloadStack extends Stack {
   }
 }
 
-/** Exactly the calls of src/aws/lambda/rds-auto-enable/* and src/aws/{rds,redshift}-audit.ts, scoped to this account and region. */
+/** Exactly the calls of src/aws/lambda/rds-auto-enable/* and src/sources/aws-databases/{rds,redshift}-audit.ts, scoped to this account and region. */
 function memberPolicy(role: iam.Role, region: string, landingBucket: string): void {
   const arn = (service: string, res: string) => `arn:${Aws.PARTITION}:${service}:${region}:${Aws.ACCOUNT_ID}:${res}`;
   const allow = (actions: string[], resources: string[], conditions?: Record<string, unknown>) => role.addToPolicy(new iam.PolicyStatement({ actions, resources, conditions }));

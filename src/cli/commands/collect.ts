@@ -26,8 +26,8 @@ Examples:
     .action(async (file: string, opts: { once?: boolean }, cmd: Command) => {
       // Loaded here, not at the top: every command module is imported for `auditlake --help`.
       const [{ loadCollectConfig }, { runCollect }, { openHomeLake }] = await Promise.all([
-        import('../../collect/config.js'),
-        import('../../collect/run-collect.js'),
+        import('../../config/collect.js'),
+        import('../../pipeline/run-collect.js'),
         import('../open-home-lake.js'),
       ]);
       const home = resolveHome(homeFlag(cmd));

@@ -27,7 +27,7 @@ Examples:
       const [{ runDemo }, { createProgressReporter }, { openHomeVault }, { openHomeLake }] = await Promise.all([
         import('../../generate/demo/run-demo.js'),
         import('../../pipeline/progress-reporter.js'),
-        import('../../vault/open-home-vault.js'),
+        import('../../sinks/vault/open-home-vault.js'),
         import('../open-home-lake.js'),
       ]);
       const flag = homeFlag(cmd);

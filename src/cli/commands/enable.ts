@@ -53,12 +53,12 @@ async function enableAws(target: string, dryRun: boolean, pgauditLog: string): P
   const id = u.hostname;
   const region = u.searchParams.get('region') ?? process.env.AWS_REGION;
   if (!id || !region) throw new AuditlakeError('E_USAGE', `enable: ${target} needs an identifier and ?region=… (or AWS_REGION)`);
-  const { formatAwsResult } = await import('../../aws/aws-change.js');
+  const { formatAwsResult } = await import('../../sources/aws-databases/aws-change.js');
   if (u.protocol === 'rds:') {
-    const [{ RDSClient }, { enableRdsAuditing }] = await Promise.all([import('@aws-sdk/client-rds'), import('../../aws/rds-audit.js')]);
+    const [{ RDSClient }, { enableRdsAuditing }] = await Promise.all([import('@aws-sdk/client-rds'), import('../../sources/aws-databases/rds-audit.js')]);
     return formatAwsResult(await enableRdsAuditing(new RDSClient({ region }), id, { dryRun, pgauditLog }));
   }
-  const [{ RedshiftClient }, { enableRedshiftAuditing }] = await Promise.all([import('@aws-sdk/client-redshift'), import('../../aws/redshift-audit.js')]);
+  const [{ RedshiftClient }, { enableRedshiftAuditing }] = await Promise.all([import('@aws-sdk/client-redshift'), import('../../sources/aws-databases/redshift-audit.js')]);
   return formatAwsResult(await enableRedshiftAuditing(new RedshiftClient({ region }), id, { dryRun, bucket: u.searchParams.get('bucket') ?? undefined, prefix: u.searchParams.get('prefix') ?? undefined }));
 }
 

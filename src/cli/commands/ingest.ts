@@ -5,10 +5,12 @@ import { AuditlakeError, errorMessage } from '../../core/errors.js';
 import { resolveHome } from '../../core/home.js';
 import { ingest } from '../../pipeline/ingest.js';
 import { createProgressReporter } from '../../pipeline/progress-reporter.js';
-import { formatSummary } from '../../pipeline/summary.js';
-import type { Lake } from '../../sinks/lake/types.js';
+import { DEFAULT_EXPANSION_LIMITS } from '../../transforms/decode/decompress.js';
+import { formatSummary, refusedObjects } from '../../pipeline/summary.js';
+import { EXIT_COMPLETED_WITH_REFUSED } from '../exit-codes.js';
+import type { Lake } from '../../core/lake.js';
 import { openStore } from '../../stores/open-store.js';
-import { openHomeVault } from '../../vault/open-home-vault.js';
+import { openHomeVault } from '../../sinks/vault/open-home-vault.js';
 import { homeFlag } from '../main.js';
 import { openHomeLake } from '../open-home-lake.js';
 
@@ -22,6 +24,9 @@ interface IngestFlags {
   batchObjects?: string;
   batchMb?: string;
   compact: boolean;
+  followSymlinks?: boolean;
+  maxObjectMb?: string;
+  maxExpansionRatio?: string;
 }
 
 function positiveInt(flag: string, v: string | undefined, min = 1): number | undefined {
@@ -44,6 +49,9 @@ export function register(program: Command): void {
     .option('--batch-objects <n>', 'commit to the lake every n objects (default 64)')
     .option('--batch-mb <n>', 'commit once a batch holds n MB of uncompressed log (default 256)')
     .option('--no-compact', 'skip merging small Parquet files after the run')
+    .option('--follow-symlinks', 'follow symbolic links in a source folder, only to files and folders inside it (default: links are not read)')
+    .option('--max-object-mb <n>', `refuse an object that expands past n MB uncompressed (default ${DEFAULT_EXPANSION_LIMITS.maxBytes / 1e6})`)
+    .option('--max-expansion-ratio <n>', `refuse an object that expands more than n× (checked past ${DEFAULT_EXPANSION_LIMITS.ratioAfterBytes / 1e6} MB; default ${DEFAULT_EXPANSION_LIMITS.maxRatio})`)
     .addHelpText('after', `
 S3: credentials come from the AWS SDK's default chain (env, profile, instance role); a custom endpoint
 (MinIO, s3rver) from AUDITLAKE_S3_ENDPOINT or AWS_ENDPOINT_URL_S3, region from AWS_REGION.
@@ -52,15 +60,29 @@ Examples:
   auditlake ingest ./logs                                  a folder laid out as AWSLogs/<account>/redshift/…
   auditlake ingest s3://audit-logs/prod/AWSLogs/           a bucket (only new objects on re-runs)
   auditlake ingest ./logs --verbose --format json          machine-readable summary, unknown keys listed
-  auditlake quarantine list                                records that did not parse, with file and line`)
+  auditlake quarantine list                                records that did not parse, with file and line
+
+Exit status: 0 done; ${EXIT_COMPLETED_WITH_REFUSED} done, but some objects were refused (invalid key, not gzip, corrupt,
+past the expansion limit: reasons in \`auditlake quarantine list\`) or could not be read (retried next run).`)
     .action(async (location: string, flags: IngestFlags, cmd: Command) => {
       if (flags.format !== 'text' && flags.format !== 'json') throw new AuditlakeError('E_USAGE', `ingest: --format must be text or json, not "${flags.format}"`);
       if (!['auto', 'on', 'off'].includes(flags.vault)) throw new AuditlakeError('E_USAGE', `ingest: --vault must be auto, on or off, not "${flags.vault}"`);
       const workers = positiveInt('--workers', flags.workers, 0);
       const maxObjects = positiveInt('--batch-objects', flags.batchObjects);
       const batchMb = positiveInt('--batch-mb', flags.batchMb);
+      const maxObjectMb = positiveInt('--max-object-mb', flags.maxObjectMb);
+      const maxRatio = positiveInt('--max-expansion-ratio', flags.maxExpansionRatio);
+      const limits = {
+        ...DEFAULT_EXPANSION_LIMITS,
+        ...(maxObjectMb ? { maxBytes: maxObjectMb * 1e6 } : {}),
+        ...(maxRatio ? { maxRatio } : {}),
+      };
       const home = resolveHome(homeFlag(cmd));
-      const store = openStore(location);
+      const notRegular: { key: string; reason: string }[] = [];
+      const store = openStore(location, {
+        ...(flags.followSymlinks ? { followSymlinks: true } : {}),
+        onNotRegular: (key, reason) => void notRegular.push({ key, reason }),
+      });
       if (store.url.startsWith('file:')) {
         // A typo must not look like "nothing new to ingest".
         const dir = fileURLToPath(store.url);
@@ -79,10 +101,17 @@ Examples:
           ...(reporter ? { onProgress: (p) => reporter.onProgress(p) } : {}),
           ...(flags.prefix ? { prefix: flags.prefix } : {}),
           ...(workers !== undefined ? { workers } : {}),
+          limits,
+          notRegular,
           batch: { ...(maxObjects ? { maxObjects } : {}), ...(batchMb ? { maxBytes: batchMb * 1e6 } : {}) },
         });
         reporter?.stop();
         process.stdout.write(flags.format === 'json' ? `${JSON.stringify(summary, null, 2)}\n` : `${formatSummary(summary, { verbose: flags.verbose })}\n`);
+        const refused = refusedObjects(summary);
+        if (refused > 0) {
+          process.stderr.write(`auditlake: ingest completed with ${refused} refused object${refused === 1 ? '' : 's'} (${summary.objects.failed} to retry on the next run); reasons: auditlake quarantine list\n`);
+          process.exitCode = EXIT_COMPLETED_WITH_REFUSED;
+        }
         if (flags.compact && summary.objects.ingested > 0) {
           const maybe = (lake as Lake & { maybeCompact?: () => Promise<unknown> }).maybeCompact;
           // The events are committed already; merging small files is housekeeping that the next run

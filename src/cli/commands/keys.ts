@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { AuditlakeError } from '../../core/errors.js';
 import { resolveHome } from '../../core/home.js';
-import type { KeyInfo } from '../../keyring/types.js';
+import type { KeyInfo } from '../../core/keyring.js';
 import { homeFlag } from '../main.js';
 
 function line(k: KeyInfo): string {

@@ -26,13 +26,13 @@ Examples:
     .action(async (o: { to: string; from?: string; rewrapOnly?: boolean; store?: string; json?: boolean }, cmd: Command) => {
       // Loaded here, not at the top: every command module is imported for `auditlake --help`.
       const [{ openDigestRecorder }, { openKeyring }, { createFsStore }, { openStore }, { formatReencryptReport }, { rewrapHomeLakeKey }, { reencryptVault }] = await Promise.all([
-        import('../../integrity/open-recorder.js'),
+        import('../../sinks/vault/integrity/open-recorder.js'),
         import('../../keyring/open-keyring.js'),
         import('../../stores/drivers/fs.js'),
         import('../../stores/open-store.js'),
-        import('../../vault/format-reencrypt.js'),
-        import('../../vault/lake-key.js'),
-        import('../../vault/reencrypt.js'),
+        import('../../sinks/vault/format-reencrypt.js'),
+        import('../../keyring/lake-key.js'),
+        import('../../sinks/vault/reencrypt.js'),
       ]);
       const home = resolveHome(homeFlag(cmd));
       const store = o.store ? openStore(o.store) : createFsStore({ root: home.vault });

@@ -2,9 +2,9 @@ import type { Command } from 'commander';
 import { LOG_TYPES, type LogType } from '../../core/event.js';
 import { AuditlakeError } from '../../core/errors.js';
 import { resolveHome, type HomeLayout } from '../../core/home.js';
-import { parseTime } from '../../integrity/duration.js';
+import { parseTime } from '../../core/duration.js';
 import { FRAMEWORKS, isFrameworkId } from '../../retention/frameworks.js';
-import type { Lake } from '../../sinks/lake/types.js';
+import type { Lake } from '../../core/lake.js';
 import { actor } from '../actor.js';
 import { homeFlag } from '../main.js';
 
@@ -144,7 +144,7 @@ Examples:
       const [{ loadConfig, applyRetention, formatPlan }, { openStore }, { lazyDigestRecorder, openDigestRecorder }] = await Promise.all([
         lib(),
         import('../../stores/open-store.js'),
-        import('../../integrity/open-recorder.js'),
+        import('../../sinks/vault/integrity/open-recorder.js'),
       ]);
       await withTargets(cmd, o, async ({ home, lake, now }) => {
         const store = openStore(o.store ?? home.vault);

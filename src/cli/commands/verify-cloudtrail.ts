@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { AuditlakeError } from '../../core/errors.js';
-import { parseTime } from '../../integrity/duration.js';
+import { parseTime } from '../../core/duration.js';
 
 export function register(program: Command): void {
   program
@@ -27,9 +27,9 @@ Exit status 1 when any digest or log file is INVALID.`)
     .action(async (location: string, opts: { publicKeys: string; bucket?: string; keyPrefix?: string; from?: string; to?: string; verbose?: boolean; json?: boolean }) => {
       // Loaded here, not at the top: every command module is imported for `auditlake --help`.
       const [{ readPublicKeysFile }, { openCloudTrailSource }, { formatCloudTrailReport, validateCloudTrail }] = await Promise.all([
-        import('../../cloudtrail-digest/public-keys.js'),
-        import('../../cloudtrail-digest/source.js'),
-        import('../../cloudtrail-digest/validate.js'),
+        import('../../sources/cloudtrail-digest/public-keys.js'),
+        import('../../sources/cloudtrail-digest/source.js'),
+        import('../../sources/cloudtrail-digest/validate.js'),
       ]);
       const publicKeys = await readPublicKeysFile(opts.publicKeys);
       const source = openCloudTrailSource(location, { ...(opts.bucket ? { bucket: opts.bucket } : {}), ...(opts.keyPrefix ? { keyPrefix: opts.keyPrefix } : {}) });

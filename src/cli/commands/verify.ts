@@ -2,8 +2,8 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { AuditlakeError } from '../../core/errors.js';
 import { resolveHome } from '../../core/home.js';
-import { parseTime } from '../../integrity/duration.js';
-import { parsePublicKeys, PUBLIC_KEY_FILE, readHomePublicKeys } from '../../integrity/signing-key.js';
+import { parseTime } from '../../core/duration.js';
+import { parsePublicKeys, PUBLIC_KEY_FILE, readHomePublicKeys } from '../../sinks/vault/integrity/signing-key.js';
 import { intFlag } from '../int-flag.js';
 import { homeFlag } from '../main.js';
 import { join } from 'node:path';
@@ -59,9 +59,9 @@ Output lines are "<Digest file|Vault object>\\t<key>\\t<status>", then a summary
       const concurrency = intFlag('verify', '--concurrency', opts.concurrency, 1);
       // Loaded here, not at the top: every command module is imported for `auditlake --help`.
       const [{ formatVerifyReport }, { openDigestRecorder }, { verifyVault }, { openStore }] = await Promise.all([
-        import('../../integrity/format-verify.js'),
-        import('../../integrity/open-recorder.js'),
-        import('../../integrity/verify-vault.js'),
+        import('../../sinks/vault/integrity/format-verify.js'),
+        import('../../sinks/vault/integrity/open-recorder.js'),
+        import('../../sinks/vault/integrity/verify-vault.js'),
         import('../../stores/open-store.js'),
       ]);
       const store = openStore(opts.store ?? home.vault);

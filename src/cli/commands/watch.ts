@@ -31,7 +31,7 @@ Examples:
     .action(async (file: string, opts: { once?: boolean }, cmd: Command) => {
       // Loaded here, not at the top: every command module is imported for `auditlake --help`.
       const [{ loadFleetConfig }, { createWatcher }, { createAwsDiscover }, { openHomeLake }] = await Promise.all([
-        import('../../fleet/config.js'),
+        import('../../config/fleet.js'),
         import('../../fleet/watcher.js'),
         import('../../fleet/aws-discover.js'),
         import('../open-home-lake.js'),

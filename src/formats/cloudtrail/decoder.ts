@@ -1,6 +1,6 @@
 import { errorMessage } from '../../core/errors.js';
-import { redactSecrets } from '../../transforms/redact/redact-secrets.js';
-import type { DecodeResult, ObjectDecoder, ObjectKeyInfo } from '../types.js';
+import { redactSecrets } from '../../core/redact/redact-secrets.js';
+import type { DecodeResult, ObjectDecoder, ObjectKeyInfo } from '../../core/decode.js';
 import { mapCloudTrailRecord } from './map-record.js';
 import { createCloudTrailParser, type CloudTrailItem, type CloudTrailParseStats } from './parse-cloudtrail.js';
 

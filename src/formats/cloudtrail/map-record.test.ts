@@ -7,7 +7,7 @@ import { repoRoot } from '../../../test/helpers/repo-root.js';
 import type { AuditEvent } from '../../core/event.js';
 import { eventIdFor } from '../../core/event-id.js';
 import { hasErrorCode } from '../../core/errors.js';
-import type { ObjectKeyInfo } from '../types.js';
+import type { ObjectKeyInfo } from '../../core/decode.js';
 import { createCloudTrailDecoder } from './decoder.js';
 
 const dir = join(repoRoot, 'test/fixtures/cloudtrail');

@@ -1,9 +1,9 @@
 import type { AuditEvent } from '../../core/event.js';
 import { AuditlakeError } from '../../core/errors.js';
 import { eventIdFor } from '../../core/event-id.js';
-import { redactJson } from '../../transforms/redact/redact-json.js';
-import { mayContainSecret, redactSecrets } from '../../transforms/redact/redact-secrets.js';
-import type { ObjectKeyInfo } from '../types.js';
+import { redactJson } from '../../core/redact/redact-json.js';
+import { mayContainSecret, redactSecrets } from '../../core/redact/redact-secrets.js';
+import type { ObjectKeyInfo } from '../../core/decode.js';
 import type { CloudTrailRecord, CloudTrailUserIdentity } from './record.js';
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);

@@ -21,7 +21,16 @@ export interface CloudTrailScanOptions {
   source?: string;
   /** Elements above this size are reported, not buffered (CloudTrail records stay well under 1 MiB). */
   maxRecordBytes?: number;
+  /**
+   * Records nested deeper than this are reported broken before JSON.parse sees them: every later
+   * step (redaction, the event encoder's JSON.stringify) recurses, and a planted 5,000-deep array
+   * would otherwise overflow the stack and stop the whole ingest. Real records stay under ~20.
+   */
+  maxDepth?: number;
 }
+
+/** Default nesting limit for one record (see CloudTrailScanOptions.maxDepth). */
+export const CLOUDTRAIL_MAX_DEPTH = 256;
 
 /**
  * Streaming splitter for `{"Records":[{…},{…}]}`: push decompressed chunks of any size, get back the
@@ -63,6 +72,7 @@ type Phase = 'open' | 'keystart' | 'key' | 'colon' | 'value' | 'between' | 'elem
 export function createCloudTrailScanner(opts: CloudTrailScanOptions = {}): CloudTrailScanner {
   const source = opts.source ?? 'input';
   const maxBytes = opts.maxRecordBytes ?? 16 * 1024 * 1024;
+  const maxDepth = opts.maxDepth ?? CLOUDTRAIL_MAX_DEPTH;
 
   let phase: Phase = 'open';
   let pos = 0; // absolute offset of the next byte
@@ -77,6 +87,7 @@ export function createCloudTrailScanner(opts: CloudTrailScanOptions = {}): Cloud
   let pieces: Buffer[] = [];
   let piecesLen = 0;
   let depth = 0;
+  let deepest = 0;
   let inString = false;
   let escape = false;
   let broken: string | undefined;
@@ -96,6 +107,7 @@ export function createCloudTrailScanner(opts: CloudTrailScanOptions = {}): Cloud
     pieces = [];
     piecesLen = 0;
     depth = 0;
+    deepest = 0;
     inString = false;
     escape = false;
     broken = undefined;
@@ -122,6 +134,7 @@ export function createCloudTrailScanner(opts: CloudTrailScanOptions = {}): Cloud
     const bytes = pieces.length === 1 ? pieces[0] : Buffer.concat(pieces, piecesLen);
     if (!broken && inString) broken = 'unterminated string';
     if (!broken && depth !== 0) broken = `unbalanced braces (depth ${depth} at the element's end)`;
+    if (!broken && deepest > maxDepth) broken = `nested ${deepest} levels deep (limit ${maxDepth})`;
     out.push({ index: index++, offset: elStart, line: elLine, bytes, ...(broken ? { broken } : {}) });
   }
 
@@ -152,6 +165,7 @@ export function createCloudTrailScanner(opts: CloudTrailScanOptions = {}): Cloud
         let s = inString;
         let e = escape;
         let d = depth;
+        let mx = deepest;
         let p = prev;
         let j = i;
         let stop = 0; // 1 = end of element, 2 = quote after `n`, 3 = unbalanced `}`
@@ -179,8 +193,9 @@ export function createCloudTrailScanner(opts: CloudTrailScanOptions = {}): Cloud
               break;
             }
             if (c === RBRACKET) d--;
-          } else if (c === LBRACE || c === LBRACKET) d++;
-          else if (c === RBRACE) {
+          } else if (c === LBRACE || c === LBRACKET) {
+            if (++d > mx) mx = d;
+          } else if (c === RBRACE) {
             if (d === 0) {
               stop = 3;
               break;
@@ -192,6 +207,7 @@ export function createCloudTrailScanner(opts: CloudTrailScanOptions = {}): Cloud
         inString = s;
         escape = e;
         depth = d;
+        deepest = mx;
         prev = p;
         if (stop === 0) break;
         const c = chunk[j];

@@ -1,8 +1,8 @@
 import { StringDecoder } from 'node:string_decoder';
 import { eventIdFor } from '../../core/event-id.js';
 import { errorMessage } from '../../core/errors.js';
-import { redactSecrets } from '../../transforms/redact/redact-secrets.js';
-import type { DecodeResult, ObjectDecoder } from '../types.js';
+import { redactSecrets } from '../../core/redact/redact-secrets.js';
+import type { DecodeResult, ObjectDecoder } from '../../core/decode.js';
 import { mapPgRecord } from '../pgaudit/map-pg-record.js';
 import { pgRecordFromStderr } from '../pgaudit/pg-stderr-record.js';
 import { mapServerAuditLine } from '../server-audit/map-line.js';

@@ -31,10 +31,10 @@ test('T18_31 underscore variant, %3A-encoded key, cluster names with _ and log-t
   const under = '254137219717_redshift_us-east-1_devsaba-sr-test_useractivitylog_2022-12-08T18_31.gz';
   assert.equal(info(under).format, 'redshift-useractivitylog');
   assert.equal(info(under).cluster, 'devsaba-sr-test');
-  const tricky = info('AWSLogs/1/redshift/us-west-2/2024/01/02/1_redshift_us-west-2_my_userlog_cluster_useractivitylog_2024-01-02T03:04.gz');
+  const tricky = info('AWSLogs/111111111111/redshift/us-west-2/2024/01/02/111111111111_redshift_us-west-2_my_userlog_cluster_useractivitylog_2024-01-02T03:04.gz');
   assert.equal(tricky.cluster, 'my_userlog_cluster');
   assert.equal(tricky.format, 'redshift-useractivitylog');
-  assert.equal(info('1_redshift_us-gov-west-1_c_userlog_2024-01-02T03:04.gz').region, 'us-gov-west-1');
+  assert.equal(info('111111111111_redshift_us-gov-west-1_c_userlog_2024-01-02T03:04.gz').region, 'us-gov-west-1');
 });
 
 test('bare file names from a flat download folder (the real fixtures, account `accountid`)', () => {
@@ -68,12 +68,12 @@ test('digest and insight files are recognised but not ingested; unknown keys are
   const insight = parseObjectKey('AWSLogs/111122223333/CloudTrail-Insight/us-east-2/2015/08/01/111122223333_CloudTrail-Insight_us-east-2_20150801T0210Z_Mu0KsOhtH1ar15ZZ.json.gz');
   assert.ok(isUnknownKey(insight) && insight.recognised === 'cloudtrail-insight');
   for (const bad of [
-    'AWSLogs/1/redshift/us-east-1/2020/06/10/1_redshift_us-east-1_c_querylog_2020-06-10T15:24.gz',
-    'AWSLogs/1/redshift/us-east-1/2020/06/10/1_redshift_us-east-1_c_userlog_2020-06-10.gz',
-    'AWSLogs/2/redshift/us-east-1/2020/06/10/1_redshift_us-east-1_c_userlog_2020-06-10T15:24.gz',
-    '1_redshift_us-east-1_c_userlog_2020-02-30T15:24.gz',
+    'AWSLogs/111111111111/redshift/us-east-1/2020/06/10/111111111111_redshift_us-east-1_c_querylog_2020-06-10T15:24.gz',
+    'AWSLogs/111111111111/redshift/us-east-1/2020/06/10/111111111111_redshift_us-east-1_c_userlog_2020-06-10.gz',
+    'AWSLogs/222222222222/redshift/us-east-1/2020/06/10/111111111111_redshift_us-east-1_c_userlog_2020-06-10T15:24.gz',
+    '111111111111_redshift_us-east-1_c_userlog_2020-02-30T15:24.gz',
     'aws-logs-write-test',
-    'AWSLogs/1/elasticloadbalancing/us-east-1/2020/06/10/x.log.gz',
+    'AWSLogs/111111111111/elasticloadbalancing/us-east-1/2020/06/10/x.log.gz',
     '111122223333_CloudTrail_us-east-2_20150801T0210ZHdkvFTXOA3Vnhbc.json.gz',
     '',
   ]) {
@@ -81,8 +81,8 @@ test('digest and insight files are recognised but not ingested; unknown keys are
     assert.ok(isUnknownKey(r), `should be unknown: ${bad}`);
     assert.ok(r.unknown.length > 10);
   }
-  const mismatch = parseObjectKey('AWSLogs/2/redshift/us-east-1/2020/06/10/1_redshift_us-east-1_c_userlog_2020-06-10T15:24.gz');
-  assert.ok(isUnknownKey(mismatch) && /account 2/.test(mismatch.unknown));
+  const mismatch = parseObjectKey('AWSLogs/222222222222/redshift/us-east-1/2020/06/10/111111111111_redshift_us-east-1_c_userlog_2020-06-10T15:24.gz');
+  assert.ok(isUnknownKey(mismatch) && /account 222222222222/.test(mismatch.unknown));
 });
 
 test('rendered keys parse back to the same parts', () => {
@@ -97,4 +97,22 @@ test('rendered keys parse back to the same parts', () => {
   const ct = renderCloudTrailKey({ orgId: 'o-aa11bb22cc', account: '123456789012', region: 'eu-west-1', time, unique: 'AbCdEf0123456789' });
   assert.equal(ct, 'AWSLogs/o-aa11bb22cc/123456789012/CloudTrail/eu-west-1/2024/03/05/123456789012_CloudTrail_eu-west-1_20240305T0709Z_AbCdEf0123456789.json.gz');
   assert.equal(info(ct).format, 'cloudtrail');
+});
+
+test('a key component that is not valid refuses the object with the reason (it would become a vault key and a partition)', () => {
+  const cases: [string, RegExp][] = [
+    ['.._redshift_us-east-1_dd_connectionlog_2026-10-01T04_00.gz', /account "\.\." is not a 12-digit AWS account id/],
+    ['12\n34_redshift_us-east-1_dd_connectionlog_2026-10-01T04_00.gz', /account "12\\n34"/],
+    ['1234_redshift_us-east-1_dd_connectionlog_2026-10-01T04_00.gz', /account "1234"/],
+    ['123456789012_redshift_us-east-1_a..b_connectionlog_2026-10-01T04_00.gz', /cluster "a\.\.b"/],
+    ['123456789012_redshift_us-east-1_-x_connectionlog_2026-10-01T04_00.gz', /cluster "-x"/],
+    ['123456789012_redshift_us-east-123_c_connectionlog_2026-10-01T04_00.gz', /region "us-east-123"/],
+    ['AWSLogs/../CloudTrail/us-east-1/2026/10/01/.._CloudTrail_us-east-1_20261001T0100Z_x.json.gz', /account "\.\."/],
+  ];
+  for (const [key, why] of cases) {
+    const r = parseObjectKey(key);
+    assert.ok(isUnknownKey(r) && r.invalid === true, `should be refused: ${JSON.stringify(key)}`);
+    assert.match(r.unknown, why);
+  }
+  assert.equal(info('123456789012_redshift_us-east-1_my_cluster-2_connectionlog_2026-10-01T04_00.gz').cluster, 'my_cluster-2');
 });

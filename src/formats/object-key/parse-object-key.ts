@@ -1,4 +1,4 @@
-import type { ObjectKeyInfo } from '../types.js';
+import type { ObjectKeyInfo } from '../../core/decode.js';
 
 /**
  * A key auditlake does not ingest, with the reason. `recognised` names layouts that are known but hold no
@@ -7,6 +7,30 @@ import type { ObjectKeyInfo } from '../types.js';
 export interface UnknownObjectKey {
   unknown: string;
   recognised?: 'cloudtrail-digest' | 'cloudtrail-insight';
+  /**
+   * The key follows a known layout but a component is not valid (an account that is not 12 digits, a
+   * cluster name with `..` or a newline): the object is refused with this reason instead of being read,
+   * because its components become vault keys and lake partitions.
+   */
+  invalid?: true;
+}
+
+/**
+ * AWS account ids are 12 digits. `accountid` is the literal placeholder in AWS's own published Redshift
+ * sample files (Redshift Test Drive, test/fixtures/redshift-test-drive), accepted so those files ingest as shipped.
+ */
+const ACCOUNT = /^(?:\d{12}|accountid)$/;
+const REGION = /^[a-z]{2,5}(?:-[a-z]+)+-\d{1,2}$/;
+/** Redshift cluster identifiers and serverless workgroups: letters, digits, `-` (and `_`, seen in real keys), ≤ 128. */
+const CLUSTER = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
+
+/** Why a component taken from a key cannot be used, or undefined when all are valid. */
+function invalidComponent(file: string, parts: { account: string; region: string; cluster?: string }): UnknownObjectKey | undefined {
+  const why = (what: string, v: string, rule: string): UnknownObjectKey => ({ unknown: `${JSON.stringify(file)}: ${what} ${JSON.stringify(v)} is not ${rule}; object refused`, invalid: true });
+  if (!ACCOUNT.test(parts.account)) return why('account', parts.account, 'a 12-digit AWS account id');
+  if (!REGION.test(parts.region)) return why('region', parts.region, 'an AWS region name');
+  if (parts.cluster !== undefined && !CLUSTER.test(parts.cluster)) return why('cluster', parts.cluster, 'a valid cluster or workgroup name (letters, digits, - and _, at most 128)');
+  return undefined;
 }
 
 /**
@@ -49,6 +73,8 @@ function parseRedshift(key: string, file: string): ObjectKeyInfo | UnknownObject
   const f = REDSHIFT_FILE.exec(file);
   if (!f) return null;
   const [, account, region, cluster, logType, y, m, d] = f;
+  const invalid = invalidComponent(file, { account, region, cluster });
+  if (invalid) return invalid;
   if (!validDate(y, m, d)) return { unknown: `Redshift file name ${file} has an invalid date ${y}-${m}-${d}` };
   if (key.includes('AWSLogs/')) {
     const p = REDSHIFT_PATH.exec(key);
@@ -88,6 +114,8 @@ function parseCloudTrail(key: string, file: string): ObjectKeyInfo | UnknownObje
   const f = CLOUDTRAIL_FILE.exec(file);
   if (!f) return null;
   const [, account, region, y, m, d] = f;
+  const invalid = invalidComponent(file, { account, region });
+  if (invalid) return invalid;
   if (!validDate(y, m, d)) return { unknown: `CloudTrail file name ${file} has an invalid date ${y}${m}${d}` };
   if (key.includes('AWSLogs/')) {
     const p = CLOUDTRAIL_PATH.exec(key);

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../../../test/helpers/repo-root.js';
 import type { AuditEvent } from '../../core/event.js';
-import type { DecodeResult } from '../types.js';
+import type { DecodeResult } from '../../core/decode.js';
 import { createPgLogDecoder, type PgLogDestination } from './decoder.js';
 import { parseCsvRow } from './csv.js';
 import { parsePgAuditMessage } from './parse-pgaudit.js';

@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import { errorMessage } from '../../core/errors.js';
-import type { DecodeResult, ObjectDecoder } from '../types.js';
-import { redactSecrets } from '../../transforms/redact/redact-secrets.js';
+import type { DecodeResult, ObjectDecoder } from '../../core/decode.js';
+import { redactSecrets } from '../../core/redact/redact-secrets.js';
 import type { LiveLogContext } from './context.js';
 import { mapPgRecord } from './map-pg-record.js';
 import { pgRecordFromCsv, pgRecordFromJson } from './pg-log-record.js';

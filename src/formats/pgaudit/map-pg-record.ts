@@ -1,6 +1,6 @@
 import type { AuditEvent, LogType } from '../../core/event.js';
 import { eventIdFor } from '../../core/event-id.js';
-import { redactSecrets } from '../../transforms/redact/redact-secrets.js';
+import { redactSecrets } from '../../core/redact/redact-secrets.js';
 import type { LiveLogContext, RecordPosition } from './context.js';
 import { AUDIT_PREFIX, parsePgAuditMessage } from './parse-pgaudit.js';
 import { parsePgTime, type PgLogRecord } from './pg-log-record.js';

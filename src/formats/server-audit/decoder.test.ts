@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../../../test/helpers/repo-root.js';
 import type { AuditEvent } from '../../core/event.js';
-import type { DecodeResult } from '../types.js';
+import type { DecodeResult } from '../../core/decode.js';
 import { createServerAuditDecoder } from './decoder.js';
 import { parseServerAuditLine } from './parse-line.js';
 
@@ -73,4 +73,21 @@ test('a line that is not server_audit is quarantined with its line number', () =
   const r = [...d.push(Buffer.from('20261122 23:20:05,vm,root,localhost,5,0,CONNECT,,,0\ngarbage here\n')), ...d.end()];
   assert.deepEqual(r.map((x) => x.kind), ['event', 'malformed']);
   assert.equal(r[1].kind === 'malformed' && r[1].line, 2);
+});
+
+test('DDL parity with pgaudit (issue 10 item 6): CREATE/ALTER/DROP get the command as action and the schema.table object', () => {
+  const ddl = [...events(decode('server_audit.log.1')), ...events(decode('commas.log'))]
+    .filter((e) => e.logType === 'activity' && e.details.class === 'DDL')
+    .map((e) => `${e.action}|${e.object}|${e.details.objectType}`);
+  assert.deepEqual(ddl, [
+    'CREATE DATABASE|appdb|DATABASE',
+    'CREATE TABLE|appdb.accounts|TABLE',
+    'DROP TABLE|appdb.accounts|TABLE',
+    'DROP DATABASE|appdb|DATABASE',
+    'CREATE DATABASE|nodedb|DATABASE',
+    'CREATE TABLE|nodedb.t1|TABLE',
+    'DROP DATABASE|nodedb|DATABASE',
+    'CREATE DATABASE|d,b|DATABASE',
+    'CREATE TABLE|d,b.t,1|TABLE',
+  ]);
 });

@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import { errorMessage } from '../../core/errors.js';
-import { redactSecrets } from '../../transforms/redact/redact-secrets.js';
-import type { DecodeResult, ObjectDecoder } from '../types.js';
+import { redactSecrets } from '../../core/redact/redact-secrets.js';
+import type { DecodeResult, ObjectDecoder } from '../../core/decode.js';
 import type { LiveLogContext } from '../pgaudit/context.js';
 import { createRecordSplitter, type RawRecord } from '../pgaudit/split-records.js';
 import { mapServerAuditLine, type ServerAuditOptions } from './map-line.js';

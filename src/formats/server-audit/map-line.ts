@@ -1,8 +1,9 @@
 import type { AuditEvent } from '../../core/event.js';
 import { eventIdFor } from '../../core/event-id.js';
-import { redactSecrets } from '../../transforms/redact/redact-secrets.js';
+import { redactSecrets } from '../../core/redact/redact-secrets.js';
 import type { LiveLogContext, RecordPosition } from '../pgaudit/context.js';
 import { classifySql } from '../pgaudit/sql-verb.js';
+import { classifyDdl } from './classify-ddl.js';
 import { escapeQuery, parseServerAuditTime, type ServerAuditLine } from './parse-line.js';
 
 export interface ServerAuditOptions {
@@ -16,7 +17,7 @@ export interface ServerAuditOptions {
  * Maps one server_audit line to the event model (null = deliberately skipped). CONNECT-class rows →
  * `connection` (FAILED_CONNECT is a failed login, success=false, errorCode = MariaDB errno such as 1045);
  * QUERY rows → `user` for CREATE/ALTER/DROP/RENAME USER|ROLE, GRANT, REVOKE, SET PASSWORD, else `activity`
- * (success from retcode); TABLE rows → `activity` with the table as object.
+ * (success from retcode; DDL gets pgaudit's shape: action `CREATE TABLE`, object `schema.table`, details.class `DDL`); TABLE rows → `activity` with the table as object.
  */
 export function mapServerAuditLine(l: ServerAuditLine, raw: string, ctx: LiveLogContext, pos: RecordPosition, opts: ServerAuditOptions = {}): AuditEvent | null {
   const rawLine = raw.replace(/\r?\n$/, '');
@@ -65,6 +66,13 @@ export function mapServerAuditLine(l: ServerAuditLine, raw: string, ctx: LiveLog
       ev.action = verb.action;
       ev.statement = statement;
       ev.object = verb.target;
+      const ddl = verb.isUserChange ? null : classifyDdl(statement, ev.database);
+      if (ddl) {
+        // like pgaudit's DDL class: the command as action, the schema-qualified object
+        ev.action = ddl.command;
+        ev.object = ddl.object;
+        ev.details = { ...ev.details, class: 'DDL', command: ddl.command, objectType: ddl.objectType };
+      }
       // the raw line holds the statement escaped (`\'pw\'`), which a redactor may not recognise:
       // rebuild it from the redacted statement whenever redaction changed anything
       if (statement !== l.query) ev.raw = rebuildQueryLine(rawLine, l, statement);

@@ -1,4 +1,4 @@
-import type { QueryResult } from '../../sinks/lake/types.js';
+import type { QueryResult } from '../../core/lake.js';
 
 function cell(v: unknown): string {
   if (v === null || v === undefined) return '';

@@ -1,7 +1,7 @@
 import type { KMSClient, KMSClientConfig } from '@aws-sdk/client-kms';
 import { AuditlakeError } from '../../core/errors.js';
 import { contextLabel } from '../context.js';
-import { ALIAS_RE, type CreateKeyOptions, type EncryptionContext, type KeyInfo, type Keyring } from '../types.js';
+import { ALIAS_RE, type CreateKeyOptions, type EncryptionContext, type KeyInfo, type Keyring } from '../../core/keyring.js';
 
 export interface AwsKmsKeyringOptions {
   /** A ready client (tests pass one with a custom request handler); otherwise one is built from `clientConfig`. */

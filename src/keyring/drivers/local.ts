@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { AuditlakeError } from '../../core/errors.js';
 import { canonicalContext, contextLabel } from '../context.js';
 import { defaultPassphraseSource, type PassphraseSource } from '../passphrase.js';
-import { ALIAS_RE, type CreateKeyOptions, type DataKey, type EncryptionContext, type KeyInfo, type Keyring } from '../types.js';
+import { ALIAS_RE, type CreateKeyOptions, type DataKey, type EncryptionContext, type KeyInfo, type Keyring } from '../../core/keyring.js';
 
 /** File name of the local keyring inside `home.keys`. */
 export const LOCAL_KEYRING_FILE = 'keyring.json';

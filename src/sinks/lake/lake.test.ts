@@ -8,8 +8,8 @@ import { hasErrorCode } from '../../core/errors.js';
 import type { AuditEvent } from '../../core/event.js';
 import { MANIFEST_NAME } from './manifest.js';
 import { openLake } from './open-lake.js';
-import { syntheticEvents } from './test-events.js';
-import type { SourceObjectRef } from './types.js';
+import { syntheticEvents } from '../../../test/helpers/lake-test-events.js';
+import type { SourceObjectRef } from '../../core/lake.js';
 
 const ref = (key: string, etag = 'e1'): SourceObjectRef => ({ store: 'file:///logs', key, etag, size: 1 });
 

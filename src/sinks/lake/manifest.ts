@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { open, readFile, rename, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { AuditlakeError } from '../../core/errors.js';
-import type { SourceObjectRef } from './types.js';
+import type { SourceObjectRef } from '../../core/lake.js';
 
 /** File name of the manifest inside the lake root (`_` prefix: Athena/Hive skip it). */
 export const MANIFEST_NAME = '_auditlake_manifest.json';

@@ -1,16 +1,16 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { createQueryEngine } from '../../query/engine.js';
-import { createLakeBatch } from './batch.js';
-import { compactLake } from './compact.js';
+import { createQueryEngine } from './reader/engine.js';
+import { createLakeBatch } from './writer/batch.js';
+import { compactLake } from './writer/compact.js';
 import { createLakeContext, DEFAULT_TUNING, type LakeTuning } from './context.js';
-import { collectGarbage } from './gc.js';
-import { withLakeLock } from './lock.js';
+import { collectGarbage } from './writer/gc.js';
+import { withLakeLock } from './writer/lock.js';
 import { isIngestedIn, readManifest, type Manifest } from './manifest.js';
 import { checkKeyLength } from './parquet-key.js';
-import { dropPartitions, listPartitions } from './partitions.js';
-import { checkEncryption, createPublisher } from './publish.js';
-import type { Lake } from './types.js';
+import { dropPartitions, listPartitions } from './writer/partitions.js';
+import { checkEncryption, createPublisher } from './writer/publish.js';
+import type { Lake } from '../../core/lake.js';
 
 export interface OpenLakeOptions {
   /** Lake directory (created if missing). */

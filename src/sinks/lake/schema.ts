@@ -4,6 +4,8 @@
  * (Athena/Trino convention), and come back through `hive_partitioning`.
  */
 
+import { DERIVED_RAW_SQL } from './derived-raw.js';
+
 /** Columns stored inside each Parquet file, in file order, with their DuckDB types. */
 export const FILE_COLUMNS: ReadonlyArray<readonly [name: string, type: string]> = [
   ['event_id', 'VARCHAR'],
@@ -54,7 +56,7 @@ export const VIEW_COLUMNS: readonly string[] = [
 
 /** Select list for the views: `details` exposed as JSON so `details->>'userid'` works. */
 export function viewSelectList(): string {
-  return VIEW_COLUMNS.map((c) => (c === 'details' ? `CAST(details AS JSON) AS details` : ident(c))).join(', ');
+  return VIEW_COLUMNS.map((c) => (c === 'details' ? `CAST(details AS JSON) AS details` : c === 'raw' ? DERIVED_RAW_SQL : ident(c))).join(', ');
 }
 
 /** `hive_types` argument for read_parquet: keeps `account` text (12-digit ids must not become BIGINT). */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { SourceObjectRef } from '../lake/types.js';
+import type { SourceObjectRef } from '../../core/lake.js';
 
 /**
  * One file per source object version, named after a hash of (store, key, etag): a redo after a

@@ -4,8 +4,8 @@ import { mkdir, open, readdir, rename, unlink, type FileHandle } from 'node:fs/p
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { AuditlakeError } from '../../core/errors.js';
-import { redactSecrets } from '../../transforms/redact/redact-secrets.js';
-import type { SourceObjectRef } from '../lake/types.js';
+import { redactSecrets } from '../../core/redact/redact-secrets.js';
+import type { SourceObjectRef } from '../../core/lake.js';
 import { quarantineFileName } from './file-name.js';
 import type { Quarantine, QuarantineEntry, QuarantineWriter } from './types.js';
 

@@ -1,4 +1,4 @@
-import type { SourceObjectRef } from '../lake/types.js';
+import type { SourceObjectRef } from '../../core/lake.js';
 
 /** One quarantined record: where it came from, why it was refused, and its (redacted) text. */
 export interface QuarantineEntry {

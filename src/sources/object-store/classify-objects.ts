@@ -1,7 +1,7 @@
 import { isUnknownKey, parseObjectKey } from '../../formats/object-key/index.js';
-import type { ObjectKeyInfo } from '../../formats/types.js';
-import type { SourceObjectRef } from '../../sinks/lake/types.js';
-import type { ObjectStore } from '../../stores/types.js';
+import type { ObjectKeyInfo } from '../../core/decode.js';
+import type { SourceObjectRef } from '../../core/lake.js';
+import type { ObjectStore } from '../../core/object-store.js';
 
 /** What listing a store yields, object by object. */
 export type ClassifiedObject =
@@ -11,6 +11,11 @@ export type ClassifiedObject =
   | { kind: 'done'; ref: SourceObjectRef }
   /** A known layout that holds no events (CloudTrail digest / Insights files). */
   | { kind: 'ignored'; key: string; reason: string }
+  /**
+   * A known layout with an invalid component (account, region, cluster): never read; refused with the
+   * reason (a quarantine entry) and recorded as done, so a re-run does not refuse it again.
+   */
+  | { kind: 'refused'; ref: SourceObjectRef; reason: string }
   /** Matches no known layout: reported with the reason, never guessed. */
   | { kind: 'unknown'; key: string; reason: string };
 
@@ -26,6 +31,11 @@ export async function* classifyObjects(
 ): AsyncGenerator<ClassifiedObject> {
   for await (const o of store.list(prefix)) {
     const info = parseObjectKey(o.key);
+    if (isUnknownKey(info) && info.invalid) {
+      const ref: SourceObjectRef = { store: store.url, key: o.key, etag: o.etag, size: o.size };
+      yield isIngested(ref) ? { kind: 'done', ref } : { kind: 'refused', ref, reason: info.unknown };
+      continue;
+    }
     if (isUnknownKey(info)) {
       yield info.recognised ? { kind: 'ignored', key: o.key, reason: info.unknown } : { kind: 'unknown', key: o.key, reason: info.unknown };
       continue;

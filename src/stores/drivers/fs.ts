@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { constants, type Dirent } from 'node:fs';
-import { link, mkdir, open, readdir, readFile, rename, stat, unlink, utimes, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { link, lstat, mkdir, open, readdir, readFile, realpath, rename, stat, unlink, utimes, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { AuditlakeError } from '../../core/errors.js';
 import { assertValidKey } from '../keys.js';
-import type { ObjectInfo, ObjectStore, PutOptions } from '../types.js';
+import type { ObjectInfo, ObjectStore, PutOptions } from '../../core/object-store.js';
 
 /**
  * Root entries with this prefix belong to the driver (temp files, metadata sidecars) and are
@@ -21,6 +21,23 @@ const STALE_LOCK_MS = 30_000;
 export interface FsStoreOptions {
   /** Directory that holds the objects; created on the first put. */
   root: string;
+  /**
+   * Follow symbolic links, but only to files and directories inside `root` (links leading outside, dangling
+   * links and loops are passed over with a reason). Default false: a planted link to /etc/shadow or to
+   * another folder is never read.
+   */
+  followSymlinks?: boolean;
+  /** Told about every entry list() passes over: symbolic links, FIFOs, sockets, devices (with the reason). */
+  onNotRegular?: (key: string, reason: string) => void;
+}
+
+/** What kind of non-regular entry a Dirent is, for the reason. */
+function entryKind(e: Dirent): string {
+  if (e.isFIFO()) return 'a FIFO';
+  if (e.isSocket()) return 'a socket';
+  if (e.isCharacterDevice()) return 'a character device';
+  if (e.isBlockDevice()) return 'a block device';
+  return 'not a regular file';
 }
 
 /**
@@ -37,11 +54,44 @@ export function createFsStore(opts: FsStoreOptions): ObjectStore {
   const url = pathToFileURL(root).href;
   const pathOf = (key: string) => join(root, ...key.split('/'));
   const metaPathOf = (key: string) => join(root, META_DIR, ...key.split('/')) + '.json';
+  const follow = opts.followSymlinks ?? false;
+  const skip = (key: string, reason: string) => opts.onNotRegular?.(key, reason);
+  let realRootP: Promise<string> | undefined;
+  /** The root with its own links resolved (the root itself may be a link, e.g. /tmp on macOS). */
+  const realRoot = () => (realRootP ??= realpath(root).catch((err: unknown) => {
+    realRootP = undefined;
+    throw err;
+  }));
+  const inside = (rr: string, p: string) => p === rr || p.startsWith(rr + sep);
+
+  /**
+   * The real path to open for `key`: inside the root, and (unless following links) reached without any link,
+   * so a key can never read outside the source whatever was planted in it.
+   */
+  async function confinedPath(key: string): Promise<string> {
+    const rr = await realRoot();
+    const real = await realpath(pathOf(key));
+    const ok = follow ? inside(rr, real) : real === join(rr, ...key.split('/'));
+    if (!ok) throw new AuditlakeError('E_NOT_FOUND', `fs store: ${pathOf(key)} leads outside ${root} through a symbolic link${follow ? '' : ' (links are not followed)'}`);
+    return real;
+  }
+
+  /** For a followed link: what it points to, if it stays inside the root and is not one of `ancestors`. */
+  async function followLink(path: string, key: string, ancestors: Set<string>): Promise<{ dir: boolean; real: string } | undefined> {
+    const rr = await realRoot();
+    const real = await realpath(path).catch(() => undefined);
+    if (!real) return void skip(key, 'dangling symbolic link');
+    if (!inside(rr, real)) return void skip(key, 'symbolic link to outside the source (not followed)');
+    const st = await stat(real).catch(() => undefined);
+    if (!st || (!st.isDirectory() && !st.isFile())) return void skip(key, 'symbolic link to a special file');
+    if (st.isDirectory() && ancestors.has(real)) return void skip(key, 'symbolic link loop (not followed)');
+    return { dir: st.isDirectory(), real };
+  }
 
   async function info(key: string, withMeta: boolean): Promise<ObjectInfo | null> {
     let st;
     try {
-      st = await stat(pathOf(key));
+      st = follow ? await stat(pathOf(key)) : await lstat(pathOf(key));
     } catch (err) {
       if (isMissing(err)) return null;
       throw ioError(`stat ${pathOf(key)}`, err);
@@ -60,7 +110,7 @@ export function createFsStore(opts: FsStoreOptions): ObjectStore {
   }
 
   /** Depth-first walk in key order: a directory sorts as `name/` so `a-b` < `a/x` like S3. */
-  async function* walk(dirPath: string, keyPrefix: string, prefix: string): AsyncGenerator<ObjectInfo> {
+  async function* walk(dirPath: string, keyPrefix: string, prefix: string, ancestors: Set<string>): AsyncGenerator<ObjectInfo> {
     let entries: Dirent[];
     try {
       entries = await readdir(dirPath, { withFileTypes: true });
@@ -68,16 +118,27 @@ export function createFsStore(opts: FsStoreOptions): ObjectStore {
       if (isMissing(err)) return;
       throw ioError(`list ${dirPath}`, err);
     }
-    const items: { name: string; sortKey: string; dir: boolean }[] = [];
+    const items: { name: string; sortKey: string; dir: boolean; real?: string }[] = [];
     for (const e of entries) {
       if (keyPrefix === '' && e.name.startsWith(RESERVED)) continue;
+      const key = keyPrefix + e.name;
       let dir = e.isDirectory();
+      let real: string | undefined;
       if (e.isSymbolicLink()) {
-        const st = await stat(join(dirPath, e.name)).catch(() => null);
-        if (!st) continue;
-        dir = st.isDirectory();
-      } else if (!dir && !e.isFile()) continue;
-      items.push({ name: e.name, sortKey: dir ? `${e.name}/` : e.name, dir });
+        if (!key.startsWith(prefix) && !prefix.startsWith(key)) continue;
+        if (!follow) {
+          skip(key, 'symbolic link (not followed; --follow-symlinks follows links that stay inside the source)');
+          continue;
+        }
+        const target = await followLink(join(dirPath, e.name), key, ancestors);
+        if (!target) continue;
+        dir = target.dir;
+        real = target.real;
+      } else if (!dir && !e.isFile()) {
+        if (key.startsWith(prefix)) skip(key, `${entryKind(e)} (only regular files are read)`);
+        continue;
+      }
+      items.push({ name: e.name, sortKey: dir ? `${e.name}/` : e.name, dir, ...(real ? { real } : {}) });
     }
     items.sort((a, b) => (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : 0));
     for (const it of items) {
@@ -85,7 +146,12 @@ export function createFsStore(opts: FsStoreOptions): ObjectStore {
       if (it.dir) {
         const sub = `${key}/`;
         // Descend only where keys can still match the prefix.
-        if (sub.startsWith(prefix) || prefix.startsWith(sub)) yield* walk(join(dirPath, it.name), sub, prefix);
+        if (sub.startsWith(prefix) || prefix.startsWith(sub)) {
+          const path = join(dirPath, it.name);
+          // Loops are only possible through followed links: the chain of real directories above tells them.
+          const real = it.real ?? (follow ? await realpath(path).catch(() => path) : path);
+          yield* walk(path, sub, prefix, follow ? new Set([...ancestors, real]) : ancestors);
+        }
       } else if (key.startsWith(prefix)) {
         const i = await info(key, false);
         if (i) yield i;
@@ -105,7 +171,10 @@ export function createFsStore(opts: FsStoreOptions): ObjectStore {
   return {
     url,
     list(prefix = '') {
-      return walk(root, '', prefix);
+      return (async function* () {
+        const start = follow ? await realRoot().catch(() => root) : root;
+        yield* walk(root, '', prefix, new Set([start]));
+      })();
     },
     head(key) {
       assertValidKey('fs store', key);
@@ -114,9 +183,16 @@ export function createFsStore(opts: FsStoreOptions): ObjectStore {
     async get(key) {
       assertValidKey('fs store', key);
       try {
-        const fh = await open(pathOf(key), 'r');
+        // O_NOFOLLOW: the last component cannot be swapped for a link after the check; O_NONBLOCK: a FIFO
+        // put there instead does not block the open (it is then refused as not a regular file).
+        const fh = await open(await confinedPath(key), constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+        if (!(await fh.stat()).isFile()) {
+          await fh.close();
+          throw new AuditlakeError('E_NOT_FOUND', `fs store: ${pathOf(key)} is not a regular file`);
+        }
         return fh.createReadStream({ highWaterMark: 1 << 20 });
       } catch (err) {
+        if (err instanceof AuditlakeError) throw err;
         if (isMissing(err) || (err as NodeJS.ErrnoException).code === 'EISDIR') {
           throw new AuditlakeError('E_NOT_FOUND', `fs store: ${pathOf(key)} not found`, { cause: err });
         }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { AuditlakeError } from '../../core/errors.js';
 import { assertValidKey } from '../keys.js';
-import type { ObjectInfo, ObjectStore, PutOptions } from '../types.js';
+import type { ObjectInfo, ObjectStore, PutOptions } from '../../core/object-store.js';
 import { readAll } from '../read-all.js';
 
 interface Entry {

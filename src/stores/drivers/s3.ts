@@ -2,7 +2,7 @@ import { Readable, Transform } from 'node:stream';
 import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
 import { AuditlakeError } from '../../core/errors.js';
 import { assertValidKey } from '../keys.js';
-import type { ObjectInfo, ObjectStore, PutOptions, ReplaceOptions, ServerSideEncryption } from '../types.js';
+import type { ObjectInfo, ObjectStore, PutOptions, ReplaceOptions, ServerSideEncryption } from '../../core/object-store.js';
 
 export interface S3StoreOptions {
   bucket: string;

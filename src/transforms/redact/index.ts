@@ -1,3 +1,3 @@
-export * from './redact-secrets.js';
-export * from './redact-json.js';
-export { isRemovedMarker } from './secret-keys.js';
+export * from '../../core/redact/redact-secrets.js';
+export * from '../../core/redact/redact-json.js';
+export { isRemovedMarker } from '../../core/redact/secret-keys.js';

@@ -1,14 +1,14 @@
 import { CreateOptionGroupCommand, DescribeDBInstancesCommand, DescribeOptionGroupsCommand, ModifyDBInstanceCommand, ModifyOptionGroupCommand, type RDSClient } from '@aws-sdk/client-rds';
 import { AuditlakeError } from '../../../core/errors.js';
-import { enableRdsAuditing } from '../../rds-audit.js';
-import { enableRedshiftAuditing } from '../../redshift-audit.js';
+import { enableRdsAuditing } from '../../../sources/aws-databases/rds-audit.js';
+import { enableRedshiftAuditing } from '../../../sources/aws-databases/redshift-audit.js';
 import { classify, type EnableState } from './state.js';
 import { stepHandler, type StepDeps } from './step-handler.js';
 
 /**
- * Step 2: the audit settings. PostgreSQL/MySQL/MariaDB through src/aws/rds-audit.ts (custom parameter group with
+ * Step 2: the audit settings. PostgreSQL/MySQL/MariaDB through src/sources/aws-databases/rds-audit.ts (custom parameter group with
  * pgaudit, option group with MARIADB_AUDIT_PLUGIN, CloudWatch Logs export); SQL Server: option group with
- * SQLSERVER_AUDIT writing to the landing bucket; Redshift through src/aws/redshift-audit.ts (EnableLogging to the
+ * SQLSERVER_AUDIT writing to the landing bucket; Redshift through src/sources/aws-databases/redshift-audit.ts (EnableLogging to the
  * landing bucket, enable_user_activity_logging). A busy instance or group is retried by the state machine.
  */
 export async function configureStep(s: EnableState, d: StepDeps): Promise<EnableState> {

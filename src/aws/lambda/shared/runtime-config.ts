@@ -1,5 +1,5 @@
 import { AuditlakeError } from '../../../core/errors.js';
-import type { ObjectLockOptions } from '../../../stores/types.js';
+import type { ObjectLockOptions } from '../../../core/object-store.js';
 import { COMMON_ENV, requireEnv } from './env-doc.js';
 
 /** What every handler needs, read once per container from its environment (src/aws/lambda/<name>/config.ts). */

@@ -1,10 +1,10 @@
 import type { KMSClient } from '@aws-sdk/client-kms';
 import { createAwsKmsKeyring } from '../../../keyring/drivers/aws-kms.js';
-import type { Keyring } from '../../../keyring/types.js';
+import type { Keyring } from '../../../core/keyring.js';
 import { openStore } from '../../../stores/open-store.js';
-import type { ObjectStore } from '../../../stores/types.js';
+import type { ObjectStore } from '../../../core/object-store.js';
 import { withPutDefaults } from '../../../stores/with-put-defaults.js';
-import { createVault, type Vault } from '../../../vault/vault.js';
+import { createVault, type Vault } from '../../../sinks/vault/vault.js';
 import type { RuntimeConfig } from './runtime-config.js';
 
 /** Everything a handler works with, built once per Lambda container and reused by every invocation. */

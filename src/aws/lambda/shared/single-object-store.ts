@@ -1,4 +1,4 @@
-import type { ObjectInfo, ObjectStore } from '../../../stores/types.js';
+import type { ObjectInfo, ObjectStore } from '../../../core/object-store.js';
 
 /**
  * A view of `base` that lists exactly one object (the one an event named), so the ingest pipeline — which works

@@ -1,6 +1,6 @@
 import type { AuditEvent } from '../../../core/event.js';
-import { redactSecrets } from '../../../transforms/redact/redact-secrets.js';
-import type { DecodeResult, ObjectDecoder, ObjectKeyInfo } from '../../types.js';
+import { redactSecrets } from '../../../core/redact/redact-secrets.js';
+import type { DecodeResult, ObjectDecoder, ObjectKeyInfo } from '../../../core/decode.js';
 import { createActivityLogParser, type ActivityLogEntry } from '../activity-log/parse-activity-log.js';
 import { classifyStatement } from '../activity-log/classify-statement.js';
 import { createEventContext } from './event-context.js';

@@ -1,7 +1,7 @@
 import type { AuditEvent } from '../../../core/event.js';
 import { errorMessage } from '../../../core/errors.js';
-import { redactSecrets } from '../../../transforms/redact/redact-secrets.js';
-import type { ObjectDecoder, ObjectKeyInfo } from '../../types.js';
+import { redactSecrets } from '../../../core/redact/redact-secrets.js';
+import type { ObjectDecoder, ObjectKeyInfo } from '../../../core/decode.js';
 import { parseConnectionLogLine } from '../connection-log/parse-connection-log.js';
 import { CONNECTION_LOG_COLUMNS, type ConnectionLogRecord } from '../connection-log/record.js';
 import { createEventContext } from './event-context.js';

@@ -6,7 +6,7 @@ import { gunzipSync } from 'node:zlib';
 import { repoRoot } from '../../../../test/helpers/repo-root.js';
 import { eventIdFor } from '../../../core/event-id.js';
 import type { AuditEvent } from '../../../core/event.js';
-import type { DecodeResult, MalformedRecord, ObjectDecoder, ObjectKeyInfo } from '../../types.js';
+import type { DecodeResult, MalformedRecord, ObjectDecoder, ObjectKeyInfo } from '../../../core/decode.js';
 import { isUnknownKey, parseObjectKey } from '../../object-key/parse-object-key.js';
 import { createDecoder } from '../../decoder.js';
 import { createUserLogDecoder } from './user-log-decoder.js';

@@ -1,8 +1,8 @@
 import * as crypto from 'node:crypto';
 import { eventIdFor } from '../../../core/event-id.js';
 import type { SourceFormat } from '../../../core/event.js';
-import type { MalformedRecord, ObjectKeyInfo } from '../../types.js';
-import { redactSecrets } from '../../../transforms/redact/redact-secrets.js';
+import type { MalformedRecord, ObjectKeyInfo } from '../../../core/decode.js';
+import { redactSecrets } from '../../../core/redact/redact-secrets.js';
 
 /**
  * What every event of one object shares, and the id recipe. The id covers format, account, region, cluster,

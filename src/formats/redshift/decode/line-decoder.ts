@@ -1,5 +1,5 @@
 import { createLineSplitter } from '../../line-splitter.js';
-import type { DecodeResult, ObjectDecoder } from '../../types.js';
+import type { DecodeResult, ObjectDecoder } from '../../../core/decode.js';
 
 /** Longest raw text kept for a malformed record (the vault keeps the original bytes). */
 export const MAX_RAW_CHARS = 64 * 1024;
