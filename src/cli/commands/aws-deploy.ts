@@ -125,4 +125,45 @@ Examples:
       await runPlan(entry, plan);
       process.stdout.write(`deployed; outputs in ${join(outdir, 'outputs.json')}; check with: auditlake aws doctor --central-account ${config.centralAccount} --regions ${config.regions.join(',')}\n`);
     });
+
+  withConfigFlags(aws.command('doctor'))
+    .description('Check a live deployment read-only: buckets, key, and (with --member) Redshift/RDS logging in this account; prints each fix')
+    .option('--member', 'check the workload account of the current credentials instead of the central account')
+    .option('--key-id <arn>', 'the vault key (default: alias/<prefix>-vault)')
+    .addHelpText('after', `
+Examples:
+  auditlake aws doctor --central-account 111111111111 --accounts 222222222222 --regions eu-west-1
+  AWS_PROFILE=member auditlake aws doctor --central-account 111111111111 --regions eu-west-1 --member
+
+Exit codes: 0 every check passed; 1 some failed (each printed with its fix).`)
+    .action(async (f: DeployFlags & { member?: boolean; keyId?: string }) => {
+      const { config } = await loadConfig(f, 'doctor', true);
+      const { doctorCentral, doctorMember, formatFindings } = await import('../../aws/doctor.js');
+      const findings = [];
+      for (const region of config.regions) {
+        if (f.member) {
+          const [{ RedshiftClient }, { RDSClient }, { CloudWatchLogsClient }] = await Promise.all([import('@aws-sdk/client-redshift'), import('@aws-sdk/client-rds'), import('@aws-sdk/client-cloudwatch-logs')]);
+          findings.push(...(await doctorMember(config, region, { redshift: new RedshiftClient({ region }), rds: new RDSClient({ region }), logs: new CloudWatchLogsClient({ region }) })));
+        } else {
+          const [{ S3Client }, { KMSClient }] = await Promise.all([import('@aws-sdk/client-s3'), import('@aws-sdk/client-kms')]);
+          const keyArn = f.keyId ?? (config.key.kind === 'import' ? config.key.arn : `arn:aws:kms:${region}:${config.centralAccount}:alias/${config.prefix}-vault`);
+          findings.push(...(await doctorCentral(config, region, { s3: new S3Client({ region }), kms: new KMSClient({ region }), keyArn })));
+        }
+      }
+      process.stdout.write(formatFindings(findings) + '\n');
+      if (findings.some((x) => !x.ok)) process.exitCode = 1;
+    });
+
+  withConfigFlags(aws.command('rds-outcomes'))
+    .description('List what the RDS/Redshift auto-enable workflow did, per database (enabled, pending-reboot, unverified, skipped, failed)')
+    .addHelpText('after', `
+Example:
+  auditlake aws rds-outcomes --central-account 111111111111 --regions eu-west-1`)
+    .action(async (f: DeployFlags) => {
+      const { config } = await loadConfig(f, 'rds-outcomes', true);
+      const [{ DynamoDBClient }, { listOutcomes, formatOutcomes }, { names }] = await Promise.all([import('@aws-sdk/client-dynamodb'), import('../../aws/rds-outcomes.js'), import('../../aws/cdk/config.js')]);
+      for (const region of config.regions) {
+        process.stdout.write(formatOutcomes(await listOutcomes(new DynamoDBClient({ region }), names(config, region).outcomesTable)) + '\n');
+      }
+    });
 }
