@@ -13,7 +13,7 @@ const L = {
   transforms: '^src/transforms/',
   sinks: '^src/sinks/',
   pipeline: '^src/pipeline/',
-  apps: '^src/(query|report|retention|fleet|generate)/',
+  apps: '^src/(query|report|retention|fleet|generate|export)/',
   edges: '^src/(cli|server|aws)/',
 };
 const any = (...names) => names.map((n) => L[n]);
@@ -45,7 +45,7 @@ module.exports = {
     layer('sinks', ['sources', 'transforms', 'pipeline', 'apps', 'edges'],
       'a sink receives what the pipeline hands it; it does not call sources or transforms'),
     layer('pipeline', ['apps', 'edges'], 'the pipeline wires stages; it is called by apps and edges, never the reverse'),
-    layer('apps', ['edges'], 'query, report, retention, fleet and generate are libraries the edges call'),
+    layer('apps', ['edges'], 'query, report, retention, fleet, generate and export are libraries the edges call'),
     {
       name: 'unplaced-folder',
       severity: 'error',

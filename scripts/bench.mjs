@@ -4,10 +4,11 @@
 // names, default all), BENCH_JSON (write all results as JSON to this file), BENCH_KEEP=1 (keep the temp dir),
 // BENCH_INPUT (a directory of user activity logs from an earlier `auditlake generate --only useractivitylog`
 // to reuse instead of generating; its manifest.json must not be inside it).
+// Flags: --markdown [file] also writes the results as Markdown (default docs/benchmarks.md).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createReadStream } from 'node:fs';
-import { tmpdir, cpus } from 'node:os';
+import { tmpdir, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createGunzip } from 'node:zlib';
@@ -85,8 +86,20 @@ const ctx = {
   },
 };
 
+const argv = process.argv.slice(2);
+const mdAt = argv.indexOf('--markdown');
+const markdownFile = mdAt < 0 ? null : argv[mdAt + 1] && !argv[mdAt + 1].startsWith('-') ? argv[mdAt + 1] : join(root, 'docs/benchmarks.md');
 const results = {};
-console.log(`auditlake bench — ${new Date().toISOString()} — node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), BENCH_MB=${benchMb}`);
+const headline = `auditlake bench — ${new Date().toISOString()} — node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), load ${loadavg().map((l) => l.toFixed(1)).join(' ')}, BENCH_MB=${benchMb}`;
+const markdown = [
+  '# Benchmarks',
+  '',
+  'Written by `npm run bench -- --markdown` (do not edit by hand). What each section measures and why: [reference/bench.md](reference/bench.md).',
+  'Compare ratios within one run (each section measures its own baseline on the same machine at the same time); absolute figures move with the machine\'s load.',
+  '',
+  `${headline.replace(/^auditlake bench — /, 'Run: ')}`,
+];
+console.log(headline);
 try {
   for (const spec of SECTIONS) {
     const section = (await import(new URL(spec, new URL('./bench/', import.meta.url)).href)).default;
@@ -95,6 +108,11 @@ try {
     const out = await section.run(ctx);
     console.log(out.lines.join('\n'));
     results[section.name] = out.results;
+    markdown.push('', `## ${section.title}`, '', '```', ...out.lines, '```');
+  }
+  if (markdownFile) {
+    writeFileSync(markdownFile, markdown.join('\n') + '\n');
+    console.log(`\nwrote ${markdownFile}`);
   }
   if (process.env.BENCH_JSON) writeFileSync(process.env.BENCH_JSON, JSON.stringify(results, null, 2) + '\n');
 } finally {

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Independent reader of auditlake .alv envelopes, written from docs/vault-format.md ("## Object envelope") only.
+"""Independent reader of auditlake .alv envelopes, written from docs/reference/vault-format.md ("## Object envelope") only.
 
 Usage: AUDITLAKE_PASSPHRASE=... python3 scripts/verify-alv.py KEYRING_JSON ENVELOPE VAULT_KEY [OUT]
 Unwraps the data key with the local keyring (scrypt + AES-256-GCM), checks every frame, the trailer SHA-256 and

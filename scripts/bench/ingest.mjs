@@ -39,6 +39,8 @@ export default {
       fmt.ratio(r.ms, ingest.ms),
     ];
     const mbps = input.bytes / 1e6 / (ingest.ms / 1000);
+    // The lake-shape section compares the small-object rate with this one.
+    ctx.shared = { ...ctx.shared, ingestMbps: mbps };
     const lines = [
       ...failures,
       `input: ${input.files.length} objects, ${(input.bytes / 1e6).toFixed(1)} MB uncompressed (${(input.compressedBytes / 1e6).toFixed(1)} MB gzip), ${input.records.toLocaleString('en-US')} records, ${input.lines.toLocaleString('en-US')} lines`,

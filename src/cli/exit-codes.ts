@@ -18,6 +18,7 @@ const EXIT: Record<ErrorCode, number> = {
   E_AUTH: 10,
   E_FORBIDDEN: 10,
   E_LIMIT: 11,
+  E_LOCKED: 13,
   E_INTERNAL: 70,
 };
 
@@ -29,4 +30,4 @@ export function exitCodeFor(err: unknown): number {
  * `ingest` completed, but refused some objects (each with its reason in the quarantine) or could not read
  * some (retried next run): distinct from success (0), usage (2) and a crash (70), so a scheduler can alert.
  */
-export const EXIT_COMPLETED_WITH_REFUSED = 10;
+export const EXIT_COMPLETED_WITH_REFUSED = 12;

@@ -3,7 +3,7 @@
  *
  * The vault calls `record()` after every successful put of an evidence object and `recordDeletion()` after every
  * authorised deletion (retention expiry); `flush()` closes every period whose end is <= `now` by writing and signing
- * its digest file into the same ObjectStore. Digest format: docs/vault-format.md `## Digest files`.
+ * its digest file into the same ObjectStore. Digest format: docs/reference/vault-format.md `## Digest files`.
  */
 
 /** One object written to the vault in a digest period. */
@@ -48,4 +48,29 @@ export interface DigestRecorder {
    * since the last digest (so gaps are detectable). Returns the keys of the digests written.
    */
   flush(now?: number): Promise<string[]>;
+  /**
+   * Note a write about to happen (before the put), so a crash between the put and record() is recovered: the next
+   * checkpoint or flush hashes the object and records it. `from`/`to`: stored hashes of a replacement (re-encryption).
+   */
+  recordIntent(entry: DigestIntentEntry): Promise<void>;
+  /**
+   * Sign what was recorded since the last checkpoint (and the newest digest) into a checkpoint object in the store;
+   * ingest calls it at the end of every commit. Returns the chain head to keep (`verify --expect-head`), or null.
+   */
+  checkpoint(): Promise<ChainHeadInfo | null>;
+}
+
+export interface DigestIntentEntry {
+  key: string;
+  from?: string;
+  to?: string;
+}
+
+/** What a user keeps to detect a cut-off or rolled-back chain later (`auditlake verify --expect-head <sha256>`). */
+export interface ChainHeadInfo {
+  /** Hex SHA-256 of the newest checkpoint (gunzipped bytes). */
+  sha256: string;
+  key: string;
+  seq: number;
+  createdTime: string;
 }

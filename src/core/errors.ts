@@ -20,6 +20,7 @@ export type ErrorCode =
   | 'E_AUTH' // no or bad credentials (HTTP 401)
   | 'E_FORBIDDEN' // authenticated, but the role or account scope does not allow it (HTTP 403)
   | 'E_LIMIT' // a rate or size limit was hit (HTTP 429 / 413)
+  | 'E_LOCKED' // another run holds the home (src/core/home-lock.ts)
   | 'E_INTERNAL';
 
 export class AuditlakeError extends Error {

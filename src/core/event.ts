@@ -1,5 +1,5 @@
 /**
- * The one event model every source is mapped into (see docs/event-model.md).
+ * The one event model every source is mapped into (see docs/reference/event-model.md).
  *
  * PCI DSS v4.0 10.2.2 asks each audit record to carry: user identification (`user`),
  * type of event (`logType` + `action`), date and time (`time`), success or failure

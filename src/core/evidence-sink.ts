@@ -9,4 +9,6 @@ import type { SourceObjectRef } from './lake.js';
  */
 export interface EvidenceSink {
   keep(ref: SourceObjectRef, info: ObjectKeyInfo, original: Readable): Promise<void>;
+  /** Seals what was kept so far (the vault signs a checkpoint); called before every lake commit. */
+  commit?(): Promise<unknown>;
 }

@@ -42,7 +42,7 @@ export async function openHomeLakeKey(home: HomeLayout, opts: { create?: boolean
   let f: LakeKeyFile;
   try {
     f = JSON.parse(text) as LakeKeyFile;
-    if (f.format !== FORMAT || typeof f.wrappedKey !== 'string') throw new Error(`format ${JSON.stringify(f.format)}`);
+    if (f.format !== FORMAT || typeof f.wrappedKey !== 'string') throw new AuditlakeError('E_PARSE', `field format is ${JSON.stringify(f.format)}, expected ${FORMAT} (or wrappedKey missing)`);
   } catch (err) {
     throw new AuditlakeError('E_KEY', `lake key: ${file} is not a lake key file (${(err as Error).message})`, { cause: err });
   }

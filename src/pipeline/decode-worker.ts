@@ -17,7 +17,7 @@ import { ENCODED_BYTES_PER_MESSAGE, RESULT_CREDITS, RESULTS_PER_MESSAGE, type En
 import { createEventEncoder } from '../sinks/lake/writer/encode-events.js';
 
 const port = parentPort;
-if (!port) throw new Error('decode-worker must run in a worker thread');
+if (!port) throw new AuditlakeError('E_INTERNAL', 'decode-worker must run in a worker thread');
 
 let input: Readable | undefined;
 let credits = RESULT_CREDITS;

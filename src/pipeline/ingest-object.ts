@@ -150,7 +150,15 @@ export async function startObject(p: PendingObject, deps: ObjectDeps): Promise<S
             for (const d of r.value) {
               summary.records++;
               if (d.kind === 'event') {
-                await toSink(() => batch.add(d.event));
+                // Per event: no closure and no await unless the batch is asynchronous for this event (a spill
+                // boundary) — the allocation and microtask of toSink() per event showed up as GC time.
+                let added: void | Promise<void>;
+                try {
+                  added = batch.add(d.event);
+                } catch (err) {
+                  throw err instanceof RangeError ? err : new SinkError(err);
+                }
+                if (added) await toSink(() => added);
                 summary.events++;
                 summary.eventsByLogType[d.event.logType] = (summary.eventsByLogType[d.event.logType] ?? 0) + 1;
                 lastLine = d.event.sourceLine;

@@ -55,8 +55,11 @@ export interface IngestOptions {
 export async function ingest(opts: IngestOptions): Promise<IngestSummary> {
   const started = Date.now();
   const { store, lake } = opts;
-  const limits = { maxObjects: 64, maxBytes: 256e6, maxMs: 30_000, ...opts.batch };
+  // A commit per 1,000 objects, 256 MB of log or 30 s, whichever comes first: a commit (Parquet COPY + manifest swap +
+  // fsyncs) costs ~0.3 s of CPU, which at 64 objects per commit was a third of the time for hourly Redshift objects.
+  const limits = { maxObjects: 1000, maxBytes: 256e6, maxMs: 30_000, ...opts.batch };
   const quarantine = createQuarantine(opts.home.quarantine);
+  await quarantine.removeStaleTemps();
   const summary: IngestSummary = {
     store: store.url,
     objects: { listed: 0, ingested: 0, skipped: 0, unknown: 0, ignored: 0, corrupt: 0, refused: 0, failed: 0, notRegular: 0 },
@@ -149,7 +152,10 @@ export async function ingest(opts: IngestOptions): Promise<IngestSummary> {
     batch = undefined;
     refs = [];
     batchBytes = 0;
-    committing = b.commit(done).then((stats) => {
+    // The evidence of this batch is signed (vault checkpoint) before its events are committed, so an object the
+    // lake counts as ingested is always covered by a signature, also while its digest period is still open.
+    const evidence = opts.evidence;
+    committing = (evidence?.commit ? evidence.commit().then(() => b.commit(done)) : b.commit(done)).then((stats) => {
       summary.eventsWritten += stats.events;
       summary.objects.ingested += done.length;
       summary.batches++;

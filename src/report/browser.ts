@@ -1,9 +1,12 @@
 import { existsSync } from 'node:fs';
 import { AuditlakeError } from '../core/errors.js';
 
-/** Debian's Chromium (apt-get install chromium); playwright-core never downloads a browser. */
-export function chromiumPath(): string {
-  const candidates = [process.env.AUDITLAKE_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter((p): p is string => !!p);
+/**
+ * Debian's Chromium (apt-get install chromium); playwright-core never downloads a browser. `configured` is the
+ * path the caller was given (the CLI passes AUDITLAKE_CHROMIUM), tried first.
+ */
+export function chromiumPath(configured?: string): string {
+  const candidates = [configured, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter((p): p is string => !!p);
   const found = candidates.find((p) => existsSync(p));
   if (!found) {
     throw new AuditlakeError('E_IO', `report: no Chromium found (tried ${candidates.join(', ')}); install Debian's package: apt-get install -y chromium, or set AUDITLAKE_CHROMIUM`);

@@ -6,8 +6,8 @@ import { CHROMIUM_ARGS, chromiumPath } from './browser.js';
  * Prints report.html to PDF with headless Chromium. Waits until the inline script has drawn every
  * chart (`window.__chartsReady`), so the PDF carries the same charts as the page.
  */
-export async function renderReportPdf(htmlPath: string, pdfPath: string): Promise<void> {
-  const browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
+export async function renderReportPdf(htmlPath: string, pdfPath: string, chromiumBinary?: string): Promise<void> {
+  const browser = await chromium.launch({ executablePath: chromiumPath(chromiumBinary), args: CHROMIUM_ARGS });
   try {
     const page = await browser.newPage();
     await page.goto(pathToFileURL(htmlPath).href, { waitUntil: 'load' });

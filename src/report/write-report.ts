@@ -12,6 +12,8 @@ export interface WriteReportOptions {
   bundle: boolean;
   keysDir: string;
   maxRows: number;
+  /** Chromium executable for the PDF; default Debian's /usr/bin/chromium. */
+  chromium?: string;
   onStep?: (step: string) => void;
 }
 
@@ -29,7 +31,7 @@ export async function writeReport(data: ReportData, o: WriteReportOptions): Prom
   put('report.html', renderReportHtml(data, o.maxRows));
   if (o.pdf) {
     o.onStep?.('report.pdf (headless Chromium)');
-    await renderReportPdf(join(o.outDir, 'report.html'), join(o.outDir, 'report.pdf'));
+    await renderReportPdf(join(o.outDir, 'report.html'), join(o.outDir, 'report.pdf'), o.chromium);
     names.push('report.pdf');
   }
   const files = names.map((name) => ({ name, size: statSync(join(o.outDir, name)).size }));

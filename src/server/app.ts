@@ -22,6 +22,7 @@ import { registerIntakeRoutes } from './routes/intake.js';
 import { registerQueryRoute } from './routes/query.js';
 import { registerReportRoute } from './routes/reports.js';
 import { registerVerifyRoutes } from './routes/verify.js';
+import { registerWhoamiRoute } from './routes/whoami.js';
 
 export const API_VERSION = '1.0.0';
 
@@ -30,7 +31,7 @@ const EVENT_NAMES: Record<string, string> = {
   'GET /api/v1/events': 'SearchEvents', 'GET /api/v1/events/:id': 'GetEvent', 'POST /api/v1/events': 'PutEvents',
   'POST /api/v1/query': 'RunQuery', 'GET /api/v1/reports/:month': 'GetReport', 'GET /api/v1/databases': 'ListDatabases',
   'GET /api/v1/verify': 'GetVerifyStatus', 'POST /api/v1/verify': 'StartVerify', 'GET /api/v1/workflows/:id': 'GetWorkflow',
-  'GET /api/v1/workflows': 'ListWorkflows',
+  'GET /api/v1/workflows': 'ListWorkflows', 'GET /api/v1/whoami': 'GetCallerIdentity',
 };
 
 function actorOf(c: { get(k: 'principal'): ServerEnv['Variables']['principal'] }): ApiCall['actor'] {
@@ -106,6 +107,7 @@ export function createApp(ctx: ServerContext, fleet: FleetStore): OpenAPIHono<Se
   registerDatabaseRoute(app, ctx, fleet);
   registerVerifyRoutes(app, ctx);
   registerIntakeRoutes(app, ctx);
+  registerWhoamiRoute(app);
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',
     info: { title: 'auditlake Audit Log API', version: API_VERSION, description: 'Search, query and report on database audit logs; intake for database-created events. Every call is itself audited.' },

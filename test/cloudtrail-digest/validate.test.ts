@@ -82,7 +82,14 @@ for (const n of [1, 2, 3]) {
     assert.equal(r.consecutiveMissing, n - 1);
     assert.equal(r.digests.total - r.digests.valid, n);
     assert.equal(r.digests.total, 7);
-    if (n > 1) assert.ok(r.lines.some((x) => x.status.includes(`${n - 1} more consecutive digest file(s) missing`)));
+    // Every missing digest has a line of its own naming its hour, and the exit line counts the same number.
+    const missing = r.lines.filter((x) => x.kind === 'Digest file' && x.status.startsWith('INVALID: not found'));
+    assert.equal(missing.length, n);
+    for (const h of [2, 3].slice(0, n - 1)) {
+      const end = new Date(Date.parse(/_(\d{8}T\d{6}Z)\.json\.gz$/.exec(l.trail.digests[h])![1].replace(/(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z/, '$1-$2-$3T$4:$5:$6Z'))).toISOString().slice(0, 13);
+      assert.ok(missing.some((x) => x.status.includes(`hour ending about ${end}`)), `hour ${end} named in ${JSON.stringify(missing)}`);
+    }
+    assert.equal(r.invalid, n);
     assert.match(formatCloudTrailReport(r, { location: l.root }), new RegExp(`^${7 - n}/7 digest files valid, ${n}/7 digest files INVALID$`, 'm'));
   });
 }

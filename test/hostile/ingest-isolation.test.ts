@@ -235,7 +235,7 @@ describe('ingest reads only inside its source', () => {
     await assert.rejects(following.get(`${RS_DIR}/${ACCT}_redshift_us-east-1_c1_useractivitylog_2026-10-01T05_00.gz`), /outside/);
   });
 
-  test('a home written by the CLI is owner-only: files 0600, directories 0700; rc 10 says "completed with refused objects"', async () => {
+  test('a home written by the CLI is owner-only: files 0600, directories 0700; rc 12 says "completed with refused objects"', async () => {
     const { runCli } = await import('../helpers/cli.js');
     const base = join(work, 'cli');
     const src = join(base, 'src');
@@ -244,7 +244,7 @@ describe('ingest reads only inside its source', () => {
     await put(src, `${RS_DIR}/${ACCT}_redshift_us-east-1_c1_useractivitylog_2026-10-01T04_00.gz`, 'garbage that is not gzip\n');
     const home = join(base, 'home');
     const r = await runCli(['--home', home, 'ingest', src, '--no-progress'], { env: { ...process.env, AUDITLAKE_PASSPHRASE: '' } });
-    assert.equal(r.code, 10, r.stdout + r.stderr);
+    assert.equal(r.code, 12, r.stdout + r.stderr);
     assert.match(r.stderr, /completed with 2 refused objects/);
     const bad = execFileSync('find', [home, '(', '-type', 'f', '-perm', '/077', ')', '-o', '(', '-type', 'd', '-perm', '/077', ')'], { encoding: 'utf8' });
     assert.equal(bad, '', `group/world-accessible entries:\n${bad}`);

@@ -18,7 +18,7 @@ const SCRIPT = join(repoRoot, 'scripts/verify-alv.py');
 const hasPython = spawnSync('python3', ['-c', 'import cryptography'], { stdio: 'ignore' }).status === 0;
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
-test('docs/vault-format.md is enough: an independent Python reader opens envelopes auditlake wrote, and rejects a tampered one', { skip: !hasPython && 'python3 with the cryptography package is not installed' }, async () => {
+test('docs/reference/vault-format.md is enough: an independent Python reader opens envelopes auditlake wrote, and rejects a tampered one', { skip: !hasPython && 'python3 with the cryptography package is not installed' }, async () => {
   const dir = await mkdtemp(join(tmpdir(), 'auditlake-indep-'));
   try {
     const pass = 'independent check';

@@ -5,12 +5,16 @@ import { AuditlakeError, errorMessage } from '../../core/errors.js';
 import { resolveHome } from '../../core/home.js';
 import { ingest } from '../../pipeline/ingest.js';
 import { createProgressReporter } from '../../pipeline/progress-reporter.js';
-import { DEFAULT_EXPANSION_LIMITS } from '../../transforms/decode/decompress.js';
+import { lockHome } from '../../buffer/home-lock.js';
+import type { HomeLayout } from '../../core/home.js';
+import { DEFAULT_EXPANSION_LIMITS, type ExpansionLimits } from '../../transforms/decode/decompress.js';
+import type { ObjectStore } from '../../core/object-store.js';
 import { formatSummary, refusedObjects } from '../../pipeline/summary.js';
 import { EXIT_COMPLETED_WITH_REFUSED } from '../exit-codes.js';
 import type { Lake } from '../../core/lake.js';
 import { openStore } from '../../stores/open-store.js';
 import { openHomeVault } from '../../sinks/vault/open-home-vault.js';
+import { formatChainHead } from '../chain-head.js';
 import { homeFlag } from '../main.js';
 import { openHomeLake } from '../open-home-lake.js';
 
@@ -27,6 +31,7 @@ interface IngestFlags {
   followSymlinks?: boolean;
   maxObjectMb?: string;
   maxExpansionRatio?: string;
+  wait?: boolean;
 }
 
 function positiveInt(flag: string, v: string | undefined, min = 1): number | undefined {
@@ -46,9 +51,10 @@ export function register(program: Command): void {
     .option('--vault <mode>', 'keep an encrypted evidence copy of every object: auto (when a keyring exists), on, off', 'auto')
     .option('--prefix <prefix>', 'only keys under this prefix (relative to the location)')
     .option('--workers <n>', 'decode worker threads that gunzip, parse and encode rows for the lake; n ≥ 2 also decodes n-1 objects ahead (default 0: decode on the main thread while DuckDB writes Parquet on its own thread — as fast here, and less memory)')
-    .option('--batch-objects <n>', 'commit to the lake every n objects (default 64)')
+    .option('--batch-objects <n>', 'commit to the lake every n objects (default 1000; also every 256 MB and 30 s)')
     .option('--batch-mb <n>', 'commit once a batch holds n MB of uncompressed log (default 256)')
     .option('--no-compact', 'skip merging small Parquet files after the run')
+    .option('--wait', 'if another run holds the home, wait for it to finish instead of stopping')
     .option('--follow-symlinks', 'follow symbolic links in a source folder, only to files and folders inside it (default: links are not read)')
     .option('--max-object-mb <n>', `refuse an object that expands past n MB uncompressed (default ${DEFAULT_EXPANSION_LIMITS.maxBytes / 1e6})`)
     .option('--max-expansion-ratio <n>', `refuse an object that expands more than n× (checked past ${DEFAULT_EXPANSION_LIMITS.ratioAfterBytes / 1e6} MB; default ${DEFAULT_EXPANSION_LIMITS.maxRatio})`)
@@ -89,42 +95,67 @@ past the expansion limit: reasons in \`auditlake quarantine list\`) or could not
         const st = await stat(dir).catch(() => null);
         if (!st?.isDirectory()) throw new AuditlakeError('E_NOT_FOUND', `ingest: ${dir} ${st ? 'is not a directory' : 'does not exist'}`);
       }
-      const vault = await openHomeVault(home, { mode: flags.vault as 'auto' | 'on' | 'off' });
-      const lake = await openHomeLake(home);
-      const reporter = flags.progress ? createProgressReporter() : undefined;
+      const unlock = await lockHome(home.root, {
+        command: 'ingest',
+        wait: !!flags.wait,
+        onWait: (h) => process.stderr.write(`auditlake: ingest: waiting for pid ${h.pid} on ${h.host} (${h.command} started ${h.startedAt}) to release ${home.root}\n`),
+      });
       try {
-        const summary = await ingest({
-          store,
-          lake,
-          home,
-          ...(vault ? { evidence: vault } : {}),
-          ...(reporter ? { onProgress: (p) => reporter.onProgress(p) } : {}),
-          ...(flags.prefix ? { prefix: flags.prefix } : {}),
-          ...(workers !== undefined ? { workers } : {}),
-          limits,
-          notRegular,
-          batch: { ...(maxObjects ? { maxObjects } : {}), ...(batchMb ? { maxBytes: batchMb * 1e6 } : {}) },
-        });
-        reporter?.stop();
-        process.stdout.write(flags.format === 'json' ? `${JSON.stringify(summary, null, 2)}\n` : `${formatSummary(summary, { verbose: flags.verbose })}\n`);
-        const refused = refusedObjects(summary);
-        if (refused > 0) {
-          process.stderr.write(`auditlake: ingest completed with ${refused} refused object${refused === 1 ? '' : 's'} (${summary.objects.failed} to retry on the next run); reasons: auditlake quarantine list\n`);
-          process.exitCode = EXIT_COMPLETED_WITH_REFUSED;
-        }
-        if (flags.compact && summary.objects.ingested > 0) {
-          const maybe = (lake as Lake & { maybeCompact?: () => Promise<unknown> }).maybeCompact;
-          // The events are committed already; merging small files is housekeeping that the next run
-          // retries, so a failure here is a warning, not a failed ingest.
-          if (maybe) {
-            await maybe.call(lake).catch((err: unknown) => {
-              process.stderr.write(`auditlake: warning: ingest is complete, but merging small Parquet files failed (retried after the next ingest): ${errorMessage(err)}\n`);
-            });
-          }
-        }
+        await run(home, store, flags, { workers, maxObjects, batchMb, limits, notRegular });
       } finally {
-        reporter?.stop();
-        await lake.close();
+        await unlock();
       }
     });
+}
+
+interface RunSettings {
+  workers: number | undefined;
+  maxObjects: number | undefined;
+  batchMb: number | undefined;
+  limits: ExpansionLimits;
+  notRegular: { key: string; reason: string }[];
+}
+
+/** The ingest itself, under the home lock. */
+async function run(home: HomeLayout, store: ObjectStore, flags: IngestFlags, o: RunSettings): Promise<void> {
+  const { workers, maxObjects, batchMb, limits, notRegular } = o;
+  const vault = await openHomeVault(home, { mode: flags.vault as 'auto' | 'on' | 'off' });
+  const lake = await openHomeLake(home);
+  const reporter = flags.progress ? createProgressReporter() : undefined;
+  try {
+    const summary = await ingest({
+      store,
+      lake,
+      home,
+      ...(vault ? { evidence: vault } : {}),
+      ...(reporter ? { onProgress: (p) => reporter.onProgress(p) } : {}),
+      ...(flags.prefix ? { prefix: flags.prefix } : {}),
+      ...(workers !== undefined ? { workers } : {}),
+      limits,
+      notRegular,
+      batch: { ...(maxObjects ? { maxObjects } : {}), ...(batchMb ? { maxBytes: batchMb * 1e6 } : {}) },
+    });
+    reporter?.stop();
+    // The head of the signed chain after this run (a no-op checkpoint when the last commit already wrote it).
+    const head = vault ? await vault.commit() : null;
+    process.stdout.write(flags.format === 'json' ? `${JSON.stringify({ ...summary, ...(head ? { chainHead: head } : {}) }, null, 2)}\n` : `${formatSummary(summary, { verbose: flags.verbose })}\n${head ? `${formatChainHead(head)}\n` : ''}`);
+    const refused = refusedObjects(summary);
+    if (refused > 0) {
+      process.stderr.write(`auditlake: ingest completed with ${refused} refused object${refused === 1 ? '' : 's'} (${summary.objects.failed} to retry on the next run); reasons: auditlake quarantine list\n`);
+      process.exitCode = EXIT_COMPLETED_WITH_REFUSED;
+    }
+    if (flags.compact && summary.objects.ingested > 0) {
+      const maybe = (lake as Lake & { maybeCompact?: () => Promise<unknown> }).maybeCompact;
+      // The events are committed already; merging small files is housekeeping that the next run
+      // retries, so a failure here is a warning, not a failed ingest.
+      if (maybe) {
+        await maybe.call(lake).catch((err: unknown) => {
+          process.stderr.write(`auditlake: warning: ingest is complete, but merging small Parquet files failed (retried after the next ingest): ${errorMessage(err)}\n`);
+        });
+      }
+    }
+  } finally {
+    reporter?.stop();
+    await lake.close();
+  }
 }

@@ -35,6 +35,15 @@ Examples:
         import('../../sinks/vault/reencrypt.js'),
       ]);
       const home = resolveHome(homeFlag(cmd));
+      // No ingest may write new objects under the old key while the vault moves to the new one.
+      const { lockHome } = await import('../../buffer/home-lock.js');
+      const unlock = await lockHome(home.root, { command: 'reencrypt' });
+      try {
+        await reencryptHome();
+      } finally {
+        await unlock();
+      }
+      async function reencryptHome(): Promise<void> {
       const store = o.store ? openStore(o.store) : createFsStore({ root: home.vault });
       const keyring = openKeyring(home);
       const digest = await openDigestRecorder({ home, store });
@@ -46,6 +55,8 @@ Examples:
       });
       if (tty) process.stderr.write('\r\x1b[K');
       await digest.flush();
+      // Everything the run recorded is signed before it reports (verify --no-state is clean right away too).
+      await digest.checkpoint();
       process.stdout.write(o.json ? JSON.stringify(report, null, 2) + '\n' : formatReencryptReport(report));
       if (report.ok && !o.store && (await rewrapHomeLakeKey(home, keyring, o.to))) {
         process.stdout.write(`lake key: re-wrapped under ${o.to}\n`);
@@ -56,6 +67,7 @@ Examples:
       }
       if (!report.ok) {
         throw new AuditlakeError('E_INTEGRITY', `reencrypt: refused — ${report.objects.filter((x) => x.status !== 'match').length} object(s) differ or could not be read; old copies kept (journal ${report.journal})`);
+      }
       }
     });
 }

@@ -65,7 +65,7 @@ Check a bundle (what an auditor runs):
         process.stderr.write(`report: querying the lake for ${opts.month}…\n`);
         const data = await buildReport((sql) => lake.query(sql), options, vault);
         const outDir = resolve(opts.out);
-        const { files } = await writeReport(data, { outDir, pdf: opts.pdf, bundle: !!opts.bundle, keysDir: home.keys, maxRows, onStep: (s) => process.stderr.write(`report: writing ${s}\n`) });
+        const { files } = await writeReport(data, { outDir, pdf: opts.pdf, bundle: !!opts.bundle, keysDir: home.keys, maxRows, chromium: process.env.AUDITLAKE_CHROMIUM || undefined, onStep: (s) => process.stderr.write(`report: writing ${s}\n`) });
         const t = data.totals;
         process.stdout.write(`Report for ${opts.month}: ${t.events.toLocaleString('en-US')} events, ${t.failedLogins} failed logins, ${t.userChanges} user changes, ${t.apiCalls} API calls\n`);
         for (const c of data.checks) process.stdout.write(`  ${c.status.padEnd(13)} ${c.requirement.padEnd(22)} ${c.text}\n`);

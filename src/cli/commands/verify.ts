@@ -19,6 +19,7 @@ interface VerifyOpts {
   concurrency: string;
   state: boolean;
   flush?: boolean;
+  expectHead?: string;
 }
 
 export function register(program: Command): void {
@@ -35,11 +36,13 @@ export function register(program: Command): void {
     .option('--json', 'print the full report as JSON')
     .option('--export-public-key', 'print the digest public key (PEM) for auditors and exit')
     .option('--flush', 'first write the digests of every finished period (needs the signing key under <home>/keys)')
+    .option('--expect-head <sha256>', 'a chain head you kept (printed by ingest and verify): fail unless the chain still holds it (detects a cut-off newest end or a rolled-back vault)')
     .addHelpText('after', `
 Examples:
   auditlake verify                                     whole vault, exits 1 on any finding
   auditlake verify --from 2026-11-01 --to 2026-11-30   one month
   auditlake verify --flush                             close finished periods first, then verify
+  auditlake verify --expect-head 3f1c…                 the head printed by the last ingest must still be there
   auditlake verify --export-public-key > auditlake-digest.pub.pem
   auditlake verify --store s3://audit-vault/prod --public-key auditlake-digest.pub.pem --no-state
 
@@ -77,10 +80,16 @@ Output lines are "<Digest file|Vault object>\\t<key>\\t<status>", then a summary
         ...(opts.state && !opts.store ? { stateDir: home.state } : {}),
         ...(opts.from ? { from: parseTime(opts.from, 'verify: --from') } : {}),
         ...(opts.to ? { to: parseTime(opts.to, 'verify: --to') } : {}),
+        ...(opts.expectHead ? { expectHead: expectHeadFlag(opts.expectHead) } : {}),
         concurrency,
       });
       if (opts.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
-      else process.stdout.write(formatVerifyReport(report, { storeUrl: store.url, from: opts.from, to: opts.to, verbose: opts.verbose }));
+      else process.stdout.write(formatVerifyReport(report, { storeUrl: store.url, from: opts.from, to: opts.to, verbose: opts.verbose, ...(opts.expectHead ? { expectHead: opts.expectHead } : {}) }));
       if (report.problems > 0) throw new AuditlakeError('E_INTEGRITY', `verify: ${report.problems} finding(s) in ${store.url}`);
     });
+}
+
+function expectHeadFlag(v: string): string {
+  if (!/^[0-9a-fA-F]{64}$/.test(v)) throw new AuditlakeError('E_USAGE', `verify: --expect-head must be the 64-hex-digit SHA-256 printed as "Chain head", not ${JSON.stringify(v)}`);
+  return v.toLowerCase();
 }

@@ -107,7 +107,7 @@ export interface RecordPosition {
 }
 
 /**
- * Maps one CloudTrail record to the event model (docs/event-model.md, "CloudTrail").
+ * Maps one CloudTrail record to the event model (docs/reference/event-model.md, "CloudTrail").
  * Throws E_PARSE naming the record and field when eventTime is missing or not a time.
  */
 export function mapCloudTrailRecord(record: CloudTrailRecord, text: string, info: ObjectKeyInfo, pos: RecordPosition): AuditEvent {

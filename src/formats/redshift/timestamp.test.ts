@@ -44,3 +44,12 @@ test('activity-log header time round-trips at second precision', () => {
   assert.equal(parseActivityTimestamp('2020-13-10T14:27:03Z'), null);
   assert.equal(parseActivityTimestamp('2020-06-10 14:27:03Z'), null);
 });
+
+test('formatActivityTimestamp matches Date#toISOString to the second across days, leap years and pre-1970 times', () => {
+  let x = 12345;
+  for (let i = 0; i < 200_000; i++) {
+    x = (x * 1103515245 + 12345) % 2147483648;
+    const ms = Math.floor((x / 2147483648) * 5e12) - 1e12;
+    assert.equal(formatActivityTimestamp(ms), new Date(ms).toISOString().slice(0, 19) + 'Z', String(ms));
+  }
+});

@@ -35,7 +35,7 @@ export interface LocalKeyringOptions {
  * Customer keys kept in `<dir>/keyring.json`, mode 0600, the whole key list AES-256-GCM-encrypted under a key
  * derived with scrypt from a passphrase. A data key is wrapped as
  * `"ALK1" | u8 idLen | id | u32be version | iv(12) | ct(32) | tag(16)` with AAD = the first part plus the
- * canonical encryption context (see docs/vault-format.md).
+ * canonical encryption context (see docs/reference/vault-format.md).
  */
 export function createLocalKeyring(opts: LocalKeyringOptions): Keyring {
   const file = join(opts.dir, LOCAL_KEYRING_FILE);
@@ -52,7 +52,7 @@ export function createLocalKeyring(opts: LocalKeyringOptions): Keyring {
     }
     try {
       const f = JSON.parse(text) as KeyringFile;
-      if (f.format !== FILE_FORMAT) throw new Error(`format is ${JSON.stringify(f.format)}, expected ${FILE_FORMAT}`);
+      if (f.format !== FILE_FORMAT) throw new AuditlakeError('E_PARSE', `field format is ${JSON.stringify(f.format)}, expected ${FILE_FORMAT}`);
       return f;
     } catch (err) {
       throw new AuditlakeError('E_KEY', `keyring: ${file} is not a keyring file: ${(err as Error).message}`, { cause: err });

@@ -1,5 +1,6 @@
 import type { AuditEvent } from '../../core/event.js';
 import { renderActivityLogHeader } from '../../formats/redshift/activity-log/render-activity-log.js';
+import { formatActivityTimestamp } from '../../formats/redshift/timestamp.js';
 
 /**
  * `raw` is not stored when the format renders it back exactly from the parsed fields: a Redshift user activity
@@ -17,8 +18,19 @@ export function storedRaw(e: AuditEvent): string | null {
   if (typeof d?.userid !== 'string' || typeof d.xid !== 'string' || e.session === null) return e.raw;
   // Cheap length test first; the full comparison only runs when the lengths agree (almost always).
   if (e.raw.length < e.statement.length || !e.raw.endsWith(e.statement)) return e.raw;
-  const header = renderActivityLogHeader({ time: e.time, db: e.database ?? '', user: e.user ?? '', pid: e.session, userid: d.userid, xid: d.xid });
+  const header = renderActivityLogHeader({ time: e.time, db: e.database ?? '', user: e.user ?? '', pid: e.session, userid: d.userid, xid: d.xid }, stampOf(e.time));
   return header.length + e.statement.length === e.raw.length && e.raw.startsWith(header) ? null : e.raw;
+}
+
+/** Records of one second arrive together: one Date→text per second, not per record. */
+let lastStampMs = NaN;
+let lastStamp = '';
+function stampOf(ms: number): string {
+  if (ms !== lastStampMs) {
+    lastStamp = formatActivityTimestamp(ms);
+    lastStampMs = ms;
+  }
+  return lastStamp;
 }
 
 /**

@@ -4,6 +4,7 @@ import { mkdir, open, readdir, rename, unlink, type FileHandle } from 'node:fs/p
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { AuditlakeError } from '../../core/errors.js';
+import { isProcessAlive } from '../../buffer/process-alive.js';
 import { redactSecrets } from '../../core/redact/redact-secrets.js';
 import type { SourceObjectRef } from '../../core/lake.js';
 import { quarantineFileName } from './file-name.js';
@@ -30,12 +31,31 @@ export function createQuarantine(dir: string): Quarantine {
     list() {
       return listEntries(dir);
     },
+    removeStaleTemps: () => removeStaleTemps(dir),
   };
+}
+
+/**
+ * Deletes temp files of writers that are gone (kill -9 mid-object): they hold record text that was never
+ * published, and nothing else would ever remove them.
+ */
+async function removeStaleTemps(dir: string): Promise<number> {
+  let n = 0;
+  for (const name of await readdir(dir).catch(() => [] as string[])) {
+    const m = new RegExp(`^${TMP_PREFIX.replace('.', '\\.')}(\\d+)-`).exec(name);
+    if (!name.startsWith(TMP_PREFIX)) continue;
+    // Older temp names carry no pid: no live writer can own them once a run holds the home.
+    if (m && isProcessAlive(Number(m[1]))) continue;
+    await unlink(join(dir, name)).catch(() => undefined);
+    n++;
+  }
+  return n;
 }
 
 function openWriter(dir: string, ref: SourceObjectRef): QuarantineWriter {
   const finalPath = join(dir, quarantineFileName(ref));
-  const tmpPath = join(dir, `${TMP_PREFIX}${randomBytes(6).toString('hex')}-${quarantineFileName(ref)}`);
+  // The pid in the name lets a later run tell a crashed writer's leftover (removeStaleTemps) from a live one.
+  const tmpPath = join(dir, `${TMP_PREFIX}${process.pid}-${randomBytes(6).toString('hex')}-${quarantineFileName(ref)}`);
   let fh: Promise<FileHandle> | undefined;
   let pending: Promise<unknown> = Promise.resolve();
   let buffered = '';
@@ -47,7 +67,7 @@ function openWriter(dir: string, ref: SourceObjectRef): QuarantineWriter {
     if (!buffered) return;
     const text = buffered;
     buffered = '';
-    fh ??= mkdir(dir, { recursive: true }).then(() => open(tmpPath, 'w'));
+    fh ??= mkdir(dir, { recursive: true, mode: 0o700 }).then(() => open(tmpPath, 'w', 0o600));
     const h = fh;
     // The first failure is reported by finish().
     pending = pending.then(async () => (await h).write(text)).catch((err: unknown) => {

@@ -31,4 +31,6 @@ export interface Quarantine {
   open(ref: SourceObjectRef): QuarantineWriter;
   /** Every entry, file by file (files in name order, entries in line order). */
   list(): AsyncIterable<QuarantineEntry>;
+  /** Deletes temp files left by writers that no longer run; returns how many. */
+  removeStaleTemps(): Promise<number>;
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { EncryptionContext } from '../../core/keyring.js';
 
 /**
- * The `.alv` object envelope (normative spec: docs/vault-format.md `## Object envelope`):
+ * The `.alv` object envelope (normative spec: docs/reference/vault-format.md `## Object envelope`):
  *
  *   "ALV1" | u32be K | key block (K bytes JSON) | u32be H | header (H bytes JSON) | frame* | trailer frame
  *   frame = u8 type | u32be n | ciphertext (n bytes) | GCM tag (16 bytes)

@@ -162,21 +162,23 @@ export async function reencryptVault(opts: ReencryptOptions): Promise<ReencryptR
       await journal.append(staged);
     }
     if (staged) {
-      // The new copy is verified; only now may the old one go.
+      // The new copy is verified; only now may the old one go. The swap is announced in the chain first, signed
+      // (old hash → new hash), so verify accepts either copy — and the staging copy while neither is there —
+      // at every moment, crash or not; the records of what happened follow the swap.
       const cur = (await store.head(b.key)) ? await storedSha256(store, b.key) : null;
       if (cur !== staged.storedSha256) {
-        if (cur !== null) {
-          // Recorded before the delete (as retention does): a crash in between must not look like tampering.
-          await digest?.recordDeletion({ key: b.key, sha256: cur, reason: 'reencrypt', rule: `reencrypt ${mode} to ${opts.toKey}` });
-          await store.delete(b.key);
-        }
+        await digest?.recordIntent({ key: b.key, from: cur ?? b.storedSha256, to: staged.storedSha256 });
+        await digest?.checkpoint();
+        if (cur !== null) await store.delete(b.key);
         await store.put(b.key, await store.get(stg), { contentType: 'application/vnd.auditlake.alv' });
       }
       const m = await measureEnvelope(store, b.key, keyring, b.key);
       if (m.sha256 !== b.sha256 || m.storedSha256 !== staged.storedSha256) {
         throw new AuditlakeError('E_INTEGRITY', `reencrypt: ${b.key} does not verify after the swap (${m.sha256}); the verified new copy stays at ${stg}`);
       }
-      if (cur !== staged.storedSha256) await digest?.record({ key: b.key, sha256: m.storedSha256, size: m.storedSize, plaintextSha256: m.sha256 });
+      // Also when a crash came between the put and these lines (the resumed run finds the new copy in place).
+      await digest?.recordDeletion({ key: b.key, sha256: b.storedSha256, reason: 'reencrypt', rule: `reencrypt ${mode} to ${opts.toKey}` });
+      await digest?.record({ key: b.key, sha256: m.storedSha256, size: m.storedSize, plaintextSha256: m.sha256 });
       await journal.append({ t: 'swapped', key: b.key });
     }
     await dropStaging(stg);
@@ -196,6 +198,7 @@ export async function reencryptVault(opts: ReencryptOptions): Promise<ReencryptR
       const s = seal(o.stream, { keyring, keyId: opts.toKey, vaultKey, name: prefix.object.name, frameSize: prefix.frameSize, ...(prefix.object.source ? { source: prefix.object.source } : {}) });
       body = s.stream;
     }
+    await digest?.recordIntent({ key: stg });
     const info = await store.put(stg, body, { contentType: 'application/vnd.auditlake.alv' });
     await verifiedOld;
     const sha = await storedSha256(store, stg);
@@ -216,6 +219,8 @@ export async function reencryptVault(opts: ReencryptOptions): Promise<ReencryptR
     if (!(await store.head(stg))) return;
     const sha = await storedSha256(store, stg);
     await digest?.recordDeletion({ key: stg, sha256: sha, reason: 'reencrypt', rule: `reencrypt staging copy` });
+    // Signed before the copy goes, so an auditor without the home state sees an authorised deletion, not a loss.
+    await digest?.checkpoint();
     await store.delete(stg);
   }
 

@@ -6,6 +6,7 @@ import {
   type EnvelopeHeader, type KeyBlock, type Trailer,
 } from './envelope-format.js';
 import { gzipIterable } from './zip-stream.js';
+import { AuditlakeError } from '../../core/errors.js';
 
 export interface SealOptions {
   keyring: Keyring;
@@ -102,7 +103,7 @@ export function seal(input: AsyncIterable<Buffer | string>, opts: SealOptions): 
       const body = c.update(plain);
       body.copy(out, 5);
       const fin = c.final();
-      if (fin.length !== 0 || body.length !== plain.length) throw new Error('seal: AES-GCM output length differs from input length');
+      if (fin.length !== 0 || body.length !== plain.length) throw new AuditlakeError('E_INTERNAL', 'seal: AES-GCM output length differs from input length');
       c.getAuthTag().copy(out, 5 + plain.length);
       index++;
       return emit(out);

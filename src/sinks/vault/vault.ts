@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { AuditlakeError } from '../../core/errors.js';
 import type { ObjectKeyInfo } from '../../core/decode.js';
-import type { DigestRecorder } from '../../core/digest.js';
+import type { ChainHeadInfo, DigestRecorder } from '../../core/digest.js';
 import type { Keyring } from '../../core/keyring.js';
 import type { EvidenceSink } from '../../core/evidence-sink.js';
 import type { SourceObjectRef } from '../../core/lake.js';
@@ -49,13 +49,15 @@ export interface Vault extends EvidenceSink {
   open(key: string): Promise<OpenResult>;
   /** Key block and header of one object (unauthenticated until opened). */
   inspect(key: string): Promise<EnvelopePrefix>;
+  /** Signs what was stored since the last call into a checkpoint (end of every ingest commit); the chain head. */
+  commit(): Promise<ChainHeadInfo | null>;
   /** Vault objects (`AWSLogs/…/*.alv`) in key order. */
   list(prefix?: string): AsyncIterable<ObjectInfo>;
 }
 
 /**
  * The evidence vault: every source object kept byte-for-byte, envelope-encrypted (src/vault/seal.ts) under a
- * customer-managed key, in the AWSLogs layout. Format: docs/vault-format.md.
+ * customer-managed key, in the AWSLogs layout. Format: docs/reference/vault-format.md.
  */
 export function createVault(opts: VaultOptions): Vault {
   const { store, keyring, digest } = opts;
@@ -104,6 +106,8 @@ export function createVault(opts: VaultOptions): Vault {
         keyring, keyId: opts.keyId, vaultKey: key, name, frameSize: opts.frameSize, gzipLevel: opts.gzipLevel,
         ...(meta.source ? { source: { store: meta.source.store, key: meta.source.key, etag: meta.source.etag, size: meta.source.size } } : {}),
       });
+      // Intent first: a kill -9 between the put and record() leaves a trace the next checkpoint reconciles.
+      if (digest) await digest.recordIntent({ key });
       try {
         await store.put(key, sealed.stream, { contentType: 'application/vnd.auditlake.alv' });
       } catch (err) {
@@ -128,6 +132,9 @@ export function createVault(opts: VaultOptions): Vault {
       await vault.put(ref.key, original, {
         account: info.account, service: info.service, region: info.region, date: info.keyDate, name: baseName(info.key || ref.key), source: ref,
       });
+    },
+    async commit() {
+      return digest ? digest.checkpoint() : null;
     },
     async open(key) {
       return open(await store.get(key), { keyring, vaultKey: key });

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { createInflateRaw } from 'node:zlib';
+import { AuditlakeError } from '../../core/errors.js';
 
 export interface FirstMemberResult {
   /** Hex SHA-256 of the first gzip member's decompressed bytes. */
@@ -15,9 +16,9 @@ const FTEXT_MASK = 0x1f; // FTEXT, FHCRC, FEXTRA, FNAME, FCOMMENT — anything a
 /** Length of the gzip member header at the start of `buf`, or -1 when more bytes are needed; throws when not gzip. */
 function headerLength(buf: Buffer): number {
   if (buf.length < 10) return -1;
-  if (buf[0] !== 0x1f || buf[1] !== 0x8b || buf[2] !== 8) throw new Error('not gzip (bad magic or method)');
+  if (buf[0] !== 0x1f || buf[1] !== 0x8b || buf[2] !== 8) throw new AuditlakeError('E_PARSE', 'not gzip (bad magic or method)');
   const flags = buf[3];
-  if (flags & ~FTEXT_MASK) throw new Error('not gzip (reserved header flags set)');
+  if (flags & ~FTEXT_MASK) throw new AuditlakeError('E_PARSE', 'not gzip (reserved header flags set)');
   let p = 10;
   if (flags & 0x04) {
     if (buf.length < p + 2) return -1;
@@ -70,7 +71,7 @@ export async function hashFirstGzipMember(source: Readable): Promise<FirstMember
         await new Promise((r) => inflate.once('drain', r));
       }
     }
-    if (head) throw new Error('not gzip (truncated header)');
+    if (head) throw new AuditlakeError('E_PARSE', 'not gzip (truncated header)');
     inflate.end();
     await ended;
   } catch (err) {
@@ -79,6 +80,6 @@ export async function hashFirstGzipMember(source: Readable): Promise<FirstMember
   }
   // bytesWritten = deflate bytes consumed up to the end of the stream (trailing input is not counted).
   const memberEnd = hdrLen + inflate.bytesWritten + 8;
-  if (total < memberEnd) throw new Error('not gzip (truncated: no trailer)');
+  if (total < memberEnd) throw new AuditlakeError('E_PARSE', 'not gzip (truncated: no trailer)');
   return { sha256: hash.digest('hex'), size, trailingBytes: total - memberEnd };
 }

@@ -1,6 +1,6 @@
 import { verify } from 'node:crypto';
 import { inflateRawSync } from 'node:zlib';
-import { hasErrorCode } from '../../core/errors.js';
+import { AuditlakeError, hasErrorCode } from '../../core/errors.js';
 import { isoSeconds } from '../../core/iso-seconds.js';
 import { sha256Hex } from '../../core/sha256-hex.js';
 import { parseCloudTrailDigestKey } from './digest-key.js';
@@ -57,16 +57,16 @@ export interface ValidateOptions {
  * appended after the compressed stream).
  */
 function gunzipFirst(buf: Buffer): { data: Buffer; trailing: number } {
-  if (buf.length < 18 || buf[0] !== 0x1f || buf[1] !== 0x8b || buf[2] !== 8) throw new Error('not gzip');
+  if (buf.length < 18 || buf[0] !== 0x1f || buf[1] !== 0x8b || buf[2] !== 8) throw new AuditlakeError('E_PARSE', 'not gzip');
   const flags = buf[3];
   let p = 10;
   if (flags & 0x04) p += 2 + buf.readUInt16LE(p);
   for (const bit of [0x08, 0x10]) if (flags & bit) p = buf.indexOf(0, p) + 1;
   if (flags & 0x02) p += 2;
-  if (p <= 0 || p > buf.length) throw new Error('bad gzip header');
+  if (p <= 0 || p > buf.length) throw new AuditlakeError('E_PARSE', 'bad gzip header');
   const r = inflateRawSync(buf.subarray(p), { info: true }) as unknown as { buffer: Buffer; engine: { bytesWritten: number } };
   const end = p + r.engine.bytesWritten + 8;
-  if (end > buf.length) throw new Error('truncated gzip');
+  if (end > buf.length) throw new AuditlakeError('E_PARSE', 'truncated gzip');
   return { data: r.buffer, trailing: buf.length - end };
 }
 
@@ -119,16 +119,20 @@ export async function validateCloudTrail(opts: ValidateOptions): Promise<CtRepor
       if (!raw) {
         add('Digest file', key, 'INVALID: not found');
         const older = nextOlder(endOf(key));
-        // CloudTrail delivers a digest every hour, empty or not: a gap of n hours hides n − 1 more digests.
+        // CloudTrail delivers a digest every hour, empty or not: a gap of n hours hides n − 1 more digests. Each is
+        // named by the hour it would end (its exact key holds a delivery second nobody can predict), one line each,
+        // so the summary, the INVALID lines and the exit line all count the same digests.
         if (older) {
           const extra = Math.round((endOf(key) - endOf(older)) / HOUR) - 1;
-          if (extra > 0) {
-            consecutiveMissing += extra;
-            dTotal += extra;
+          const folder = source.display(key.replace(/[^/]+$/, ''));
+          for (let i = 1; i <= extra; i++) {
+            consecutiveMissing++;
+            dTotal++;
+            const endsAround = isoSeconds(endOf(key) - i * HOUR);
             lines.push({
               kind: 'Digest file',
-              location: source.display(key.replace(/[^/]+$/, '')),
-              status: `INVALID: not found: ${extra} more consecutive digest file(s) missing between ${isoSeconds(endOf(older))} and ${isoSeconds(endOf(key))} (one is delivered every hour)`,
+              location: `${folder}…_${endsAround.replace(/[-:]/g, '')}.json.gz`,
+              status: `INVALID: not found: no digest file for the hour ending about ${endsAround} (${i} of ${extra} consecutive missing between ${isoSeconds(endOf(older))} and ${isoSeconds(endOf(key))}; one is delivered every hour)`,
             });
           }
         }
@@ -161,6 +165,7 @@ export async function validateCloudTrail(opts: ValidateOptions): Promise<CtRepor
         continue;
       }
       if (source.bucket && d.previousDigestS3Bucket && d.previousDigestS3Bucket !== source.bucket) {
+        dTotal++;
         add('Digest file', d.previousDigestS3Object, `INVALID: not found (in bucket ${d.previousDigestS3Bucket}, outside this location)`);
         cursor = nextOlder(endOf(key));
         expect = null;

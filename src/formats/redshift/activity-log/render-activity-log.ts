@@ -1,10 +1,10 @@
 import { formatActivityTimestamp } from '../timestamp.js';
 import type { ActivityLogRecord } from './record.js';
 
-/** The header up to and including ` LOG: `. */
-export function renderActivityLogHeader(rec: Omit<ActivityLogRecord, 'sql'>): string {
+/** The header up to and including ` LOG: ` (`stamp`: the time already formatted, when the caller has it). */
+export function renderActivityLogHeader(rec: Omit<ActivityLogRecord, 'sql'>, stamp = formatActivityTimestamp(rec.time)): string {
   return (
-    `'${formatActivityTimestamp(rec.time)} UTC [ db=${rec.db} user=${rec.user} pid=${rec.pid} ` +
+    `'${stamp} UTC [ db=${rec.db} user=${rec.user} pid=${rec.pid} ` +
     `userid=${rec.userid} xid=${rec.xid} ]' LOG: `
   );
 }

@@ -8,7 +8,7 @@ export { isoSeconds, sha256Hex };
 /**
  * The auditlake digest file: CloudTrail's digest design (formats.md Part C) with Ed25519 signatures and two
  * additions CloudTrail lacks: `deletions` (authorised expiries) and `periodSeconds` (so a verifier can tell how many
- * digests a gap swallowed). Spec: docs/vault-format.md `## Digest files`.
+ * digests a gap swallowed). Spec: docs/reference/vault-format.md `## Digest files`.
  */
 export const DIGEST_VERSION = 1;
 export const SIGNATURE_ALGORITHM = 'Ed25519';

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { createFsStore } from '../../../stores/drivers/fs.js';
 import { readAll } from '../../../stores/read-all.js';
 import type { ObjectStore } from '../../../core/object-store.js';
-import { sha256Hex, type DigestBody } from './digest-format.js';
+import { isDigestKey, sha256Hex, type DigestBody } from './digest-format.js';
 import { createDigestRecorder, HEAD_FILE } from './digest-recorder.js';
 import { FLUSHING_FILE, JOURNAL_FILE } from './journal.js';
 import { createSigner, publicKeyFingerprint } from './signing-key.js';
@@ -37,7 +37,7 @@ async function setup() {
 
 async function digests(store: ObjectStore): Promise<DigestBody[]> {
   const out: DigestBody[] = [];
-  for await (const o of store.list('AWSLogs/auditlake/')) out.push(JSON.parse(gunzipSync(await readAll(await store.get(o.key))).toString()) as DigestBody);
+  for await (const o of store.list('AWSLogs/auditlake/')) if (isDigestKey(o.key)) out.push(JSON.parse(gunzipSync(await readAll(await store.get(o.key))).toString()) as DigestBody);
   return out;
 }
 

@@ -16,10 +16,11 @@ import {
   type ChainLocation,
   type DigestBody,
 } from './digest-format.js';
-import { appendJournal, finishJournal, takeJournal, withLock, type JournalEntry } from './journal.js';
+import { reconcileIntents, unresolvedIntents, writeCheckpoint, type CheckpointContext } from './checkpoint.js';
+import { appendJournal, entryId, finishJournal, readPending, takeJournal, withLock, type JournalEntry, type RecordEntry } from './journal.js';
 import { readDigest } from './read-digest.js';
 import type { DigestSigner } from './signing-key.js';
-import type { DigestDeletionEntry, DigestObjectEntry, DigestRecorder } from '../../../core/digest.js';
+import type { ChainHeadInfo, DigestDeletionEntry, DigestObjectEntry, DigestRecorder } from '../../../core/digest.js';
 
 export const HEAD_FILE = 'digest-head.json';
 export const DEFAULT_PERIOD_MS = 3_600_000;
@@ -76,6 +77,10 @@ export function createDigestRecorder(opts: DigestRecorderOptions): DigestRecorde
   const autoFlush = opts.autoFlush ?? true;
   // Next period end at which an automatic flush is due; -Infinity = not known yet (check on the first record).
   let nextBoundary = Number.NEGATIVE_INFINITY;
+  // Entry times are strictly increasing within a process, so "the newest record of a key wins" is never a tie
+  // (a re-encryption records deletion old → object new within the same millisecond).
+  let lastT = Number.NEGATIVE_INFINITY;
+  const stamp = () => (lastT = Math.max(now(), lastT + 1));
   const { store, signer, stateDir } = opts;
   // Serialises this process's appends and flushes so a flush never races its own appends.
   let queue: Promise<unknown> = Promise.resolve();
@@ -129,7 +134,16 @@ export function createDigestRecorder(opts: DigestRecorderOptions): DigestRecorde
     return { head, covered };
   }
 
-  async function writeDigest(startMs: number, endMs: number, prev: ChainHead | null, entries: JournalEntry[]): Promise<ChainHead> {
+  const cpCtx: CheckpointContext = { store, signer, stateDir, loc, now };
+
+  /** Under the lock: the next checkpoint, pinned to the newest digest (head file, else resolved from the store). */
+  async function checkpointLocked(): Promise<ChainHeadInfo | null> {
+    const digestHead = (await readHeadFile()) ?? (await resolveHead()).head;
+    const h = await writeCheckpoint(cpCtx, digestHead);
+    return h ? { sha256: h.sha256, key: h.key, seq: h.seq, createdTime: h.createdTime } : null;
+  }
+
+  async function writeDigest(startMs: number, endMs: number, prev: ChainHead | null, entries: RecordEntry[]): Promise<ChainHead> {
     const key = digestKey(loc, endMs);
     const objects = entries.flatMap((e) =>
       e.kind === 'object'
@@ -184,16 +198,19 @@ export function createDigestRecorder(opts: DigestRecorderOptions): DigestRecorde
   async function doFlush(at?: number): Promise<string[]> {
     const written = await withLock(stateDir, async () => {
       const t = at ?? now();
+      // A put killed before its record: hash and record it now, so it goes into its digest like any other.
+      await reconcileIntents(cpCtx, await readPending(stateDir));
       const { head: startHead, covered } = await resolveHead();
-      const entries = (await takeJournal(stateDir)).filter((e) => !covered.has(`${e.kind} ${e.key} ${e.sha256}`));
+      const lines = await takeJournal(stateDir);
+      const records = lines.filter((e): e is Extract<RecordEntry, { kind: 'object' | 'deletion' }> => (e.kind === 'object' || e.kind === 'deletion') && !covered.has(`${e.kind} ${e.key} ${e.sha256}`));
       let head = startHead;
-      if (!head && entries.length === 0) {
-        await finishJournal(stateDir, []);
+      if (!head && records.length === 0) {
+        await finishJournal(stateDir, keptOnFlush(lines, records));
         return [];
       }
       const P = loc.periodMs;
-      let start = head ? head.endMs : Math.floor(Math.min(...entries.map((e) => e.t)) / P) * P;
-      let pending = entries;
+      let start = head ? head.endMs : Math.floor(Math.min(...records.map((e) => e.t)) / P) * P;
+      let pending = records;
       const written: string[] = [];
       while (start + P <= t) {
         const end = start + P;
@@ -206,8 +223,10 @@ export function createDigestRecorder(opts: DigestRecorderOptions): DigestRecorde
       }
       // Order matters for crash safety: journal first, head file last. A crash before the head file is
       // rewritten is repaired by resolveHead(), which finds the newer digests in the store and what they cover.
-      await finishJournal(stateDir, pending);
+      await finishJournal(stateDir, keptOnFlush(lines, pending));
       if (head && head !== startHead) await writeHeadFile(head);
+      // A checkpoint on top of the new digest: deleting the newest digest now breaks a signed link (also --no-state).
+      if (written.length > 0) await checkpointLocked();
       return written;
     });
     nextBoundary = Math.floor((at ?? now()) / loc.periodMs) * loc.periodMs + loc.periodMs;
@@ -230,18 +249,40 @@ export function createDigestRecorder(opts: DigestRecorderOptions): DigestRecorde
     head: () => serial(async () => (await resolveHead()).head),
     record(entry: DigestObjectEntry) {
       return serial(async () => {
-        await appendJournal(stateDir, { kind: 'object', t: now(), ...entry });
+        await appendJournal(stateDir, { kind: 'object', t: stamp(), ...entry });
         await maybeAutoFlush();
       });
     },
     recordDeletion(entry: DigestDeletionEntry) {
       return serial(async () => {
-        await appendJournal(stateDir, { kind: 'deletion', t: now(), ...entry });
+        await appendJournal(stateDir, { kind: 'deletion', t: stamp(), ...entry });
         await maybeAutoFlush();
       });
     },
     flush(at?: number) {
       return serial(() => doFlush(at));
     },
+    recordIntent(entry) {
+      return serial(() => appendJournal(stateDir, { kind: 'intent', t: stamp(), ...entry, pid: process.pid }));
+    },
+    checkpoint() {
+      return serial(() => withLock(stateDir, checkpointLocked));
+    },
   };
+}
+
+/**
+ * What stays in the journal after a flush: the entries not yet digested, the intents still open (in flight here,
+ * or replacements their re-encryption will finish), and one checkpoint marker naming which of them are already
+ * in a checkpoint (and the newest checkpoint, for the next link).
+ */
+function keptOnFlush(lines: JournalEntry[], remaining: RecordEntry[]): JournalEntry[] {
+  const open = unresolvedIntents(lines).filter((i) => i.pid === process.pid || i.to !== undefined);
+  const keep = [...remaining, ...open];
+  const ids = new Set(keep.map(entryId));
+  const markers = lines.filter((e): e is Extract<JournalEntry, { kind: 'checkpoint' }> => e.kind === 'checkpoint');
+  const last = markers[markers.length - 1];
+  if (!last) return keep;
+  const checked = markers.flatMap((m) => m.ids).filter((id) => ids.has(id));
+  return [...keep, { ...last, ids: checked }];
 }

@@ -19,7 +19,9 @@ export type FindingKind =
   | 'digest-invalid-format'
   | 'digest-moved'
   | 'digest-inserted'
-  | 'chain-broken';
+  | 'chain-broken'
+  // --expect-head: the head the user kept is not in the chain (cut off or rolled back)
+  | 'head-not-found';
 
 export const PROBLEM_KINDS: ReadonlySet<FindingKind> = new Set<FindingKind>([
   'modified',
@@ -33,12 +35,13 @@ export const PROBLEM_KINDS: ReadonlySet<FindingKind> = new Set<FindingKind>([
   'digest-moved',
   'digest-inserted',
   'chain-broken',
+  'head-not-found',
 ]);
 
 export interface Finding {
   kind: FindingKind;
-  /** `digest` for digest files and the chain, `object` for vault objects. */
-  subject: 'digest' | 'object';
+  /** `digest` for digest files and the chain, `checkpoint` for checkpoints, `object` for vault objects. */
+  subject: 'digest' | 'checkpoint' | 'object';
   /** The store key the finding is about. */
   key: string;
   /** Human-readable detail (never secret material). */

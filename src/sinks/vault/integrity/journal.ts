@@ -13,7 +13,23 @@ export type JournalEntry =
       /** When recorded, UTC ms: decides the digest period. */
       t: number;
     } & DigestObjectEntry)
-  | { kind: 'deletion'; t: number; key: string; sha256: string; reason: DeletionReason; rule: string };
+  | { kind: 'deletion'; t: number; key: string; sha256: string; reason: DeletionReason; rule: string }
+  /**
+   * Written before a vault put (or a re-encryption swap), so a crash between the put and its `object` entry leaves a
+   * trace: the next checkpoint/flush hashes the object and records it (reconcile), verify meanwhile shows it pending.
+   * `from`/`to`: the stored hashes before/after a replacement (re-encryption), when known.
+   */
+  | { kind: 'intent'; t: number; key: string; from?: string; to?: string; pid: number }
+  /** A signed checkpoint was stored covering the entries named in `ids` (entryId()); see checkpoint.ts. */
+  | { kind: 'checkpoint'; t: number; key: string; seq: number; sha256: string; signature: string; ids: string[] };
+
+/** Entries a digest or checkpoint lists (markers excluded). */
+export type RecordEntry = Exclude<JournalEntry, { kind: 'checkpoint' }>;
+
+/** Stable identity of one recorded entry (the same entry read back from a checkpoint gives the same id). */
+export function entryId(e: RecordEntry): string {
+  return `${e.kind} ${e.key} ${e.kind === 'intent' ? (e.to ?? '') : e.sha256} ${e.t}`;
+}
 
 export const JOURNAL_FILE = 'digest-journal.jsonl';
 /** A flush renames the journal to this first, so appends during the flush land in a fresh journal. */

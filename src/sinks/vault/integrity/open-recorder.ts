@@ -36,5 +36,7 @@ export function lazyDigestRecorder(open: () => Promise<DigestRecorder>): DigestR
     record: async (e) => (await get()).record(e),
     recordDeletion: async (e) => (await get()).recordDeletion(e),
     flush: async (now) => (real ? (await real).flush(now) : []),
+    recordIntent: async (e) => (await get()).recordIntent(e),
+    checkpoint: async () => (real ? (await real).checkpoint() : null),
   };
 }

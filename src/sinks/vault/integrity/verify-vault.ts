@@ -4,10 +4,15 @@ import { join } from 'node:path';
 import type { ObjectInfo, ObjectStore } from '../../../core/object-store.js';
 import { parseDigestKey } from './digest-format.js';
 import { DEFAULT_PERIOD_MS, HEAD_FILE, type ChainHead } from './digest-recorder.js';
+import { parseCheckpointKey } from './checkpoint-format.js';
+import { readCheckpointHead, type LoadedCheckpoint } from './checkpoint.js';
+import { evaluateObjects, type KeyRecord } from './evaluate-objects.js';
 import { isProblem, type Finding } from './findings.js';
 import { hashObjects, type HashStats } from './hash-objects.js';
 import { readPending, type JournalEntry } from './journal.js';
+import type { ChainHeadInfo } from '../../../core/digest.js';
 import { walkChain } from './walk-chain.js';
+import { walkCheckpoints } from './walk-checkpoints.js';
 
 export interface VerifyVaultOptions {
   store: ObjectStore;
@@ -24,24 +29,24 @@ export interface VerifyVaultOptions {
   to?: number;
   /** Parallel reads while hashing (default 4). */
   concurrency?: number;
+  /** Hex SHA-256 of a checkpoint (or digest) the user kept: it must be in the chain (else `head-not-found`). */
+  expectHead?: string;
 }
 
 export interface VerifyVaultReport {
   findings: Finding[];
   digests: { valid: number; total: number };
+  checkpoints: { valid: number; total: number };
   objects: { valid: number; total: number; expired: number; pending: number };
   /** Earliest start / latest end of the valid digests in range (ISO), or null. */
   found: { from: string; to: string } | null;
+  /** The newest valid checkpoint: the head to keep for `--expect-head`. */
+  head: ChainHeadInfo | null;
   hash: HashStats;
   problems: number;
 }
 
-interface Covered {
-  sha256: string;
-  digest: string;
-}
-
-/** Verifies the vault's digest chain(s) and every object they list; see docs/vault-format.md `## Digest files`. */
+/** Verifies the vault's digest chain(s), checkpoints and every object they list; see docs/reference/vault-format.md. */
 export async function verifyVault(opts: VerifyVaultOptions): Promise<VerifyVaultReport> {
   const { store } = opts;
   const from = opts.from ?? Number.NEGATIVE_INFINITY;
@@ -49,132 +54,126 @@ export async function verifyVault(opts: VerifyVaultOptions): Promise<VerifyVault
   // A digest period [start, end) overlaps the requested [from, to] when it ends after `from` and starts by `to`.
   const inRange = (startMs: number, endMs: number) => endMs > from && startMs <= to;
 
-  // One listing: digest keys grouped per chain, everything else is a vault object.
-  const chains = new Map<string, string[]>();
+  // One listing: digests and checkpoints grouped per chain, everything else is a vault object.
+  const chains = new Map<string, { digests: string[]; checkpoints: string[] }>();
+  const chain = (account: string, region: string) => {
+    const id = `${account}/${region}`;
+    if (!chains.has(id)) chains.set(id, { digests: [], checkpoints: [] });
+    return chains.get(id)!;
+  };
   const objects = new Map<string, ObjectInfo>();
   for await (const o of opts.store.list('')) {
     const p = parseDigestKey(o.key);
-    if (p) {
-      const id = `${p.account}/${p.region}`;
-      chains.set(id, [...(chains.get(id) ?? []), o.key]);
-    } else {
-      objects.set(o.key, o);
-    }
+    const c = p ? null : parseCheckpointKey(o.key);
+    if (p) chain(p.account, p.region).digests.push(o.key);
+    else if (c) chain(c.account, c.region).checkpoints.push(o.key);
+    else objects.set(o.key, o);
   }
   const head = opts.stateDir ? await readHead(opts.stateDir) : null;
-  if (head) {
-    const p = parseDigestKey(head.key);
-    if (p && !chains.has(`${p.account}/${p.region}`)) chains.set(`${p.account}/${p.region}`, []);
+  const cpHead = opts.stateDir ? await readCheckpointHead(opts.stateDir).catch(() => null) : null;
+  for (const k of [head?.key, cpHead?.key]) {
+    const p = k ? (parseDigestKey(k) ?? parseCheckpointKey(k)) : null;
+    if (p) chain(p.account, p.region);
   }
   const pending: JournalEntry[] = opts.stateDir ? await readPending(opts.stateDir) : [];
 
   const findings: Finding[] = [];
-  const covered = new Map<string, Covered>();
-  const deleted = new Map<string, { sha256: string; rule: string; time: string; digest: string }[]>();
-  const addDeletion = (key: string, d: { sha256: string; rule: string; time: string; digest: string }) => deleted.set(key, [...(deleted.get(key) ?? []), d]);
+  const records = new Map<string, KeyRecord[]>();
+  const add = (key: string, r: KeyRecord) => records.set(key, [...(records.get(key) ?? []), r]);
+  const cps = { valid: 0, total: 0 };
+  const allCheckpoints: LoadedCheckpoint[] = [];
+  const digestShas = new Set<string>();
   let digestsValid = 0;
   let digestsTotal = 0;
   let foundFrom = Number.POSITIVE_INFINITY;
   let foundTo = Number.NEGATIVE_INFINITY;
   for (const [id, listed] of chains) {
     const [account, region] = id.split('/');
-    const headP = head ? parseDigestKey(head.key) : null;
-    const chainHead = headP && headP.account === account && headP.region === region ? head : null;
-    const walk = await walkChain({ store, account, region, listed, publicKeys: opts.publicKeys, head: chainHead, defaultPeriodMs: DEFAULT_PERIOD_MS });
+    const mine = (k: string | undefined) => {
+      const p = k ? (parseDigestKey(k) ?? parseCheckpointKey(k)) : null;
+      return !!p && p.account === account && p.region === region;
+    };
+    const cw = await walkCheckpoints({ store, account, region, listed: listed.checkpoints, publicKeys: opts.publicKeys, head: mine(cpHead?.key) ? cpHead : null });
+    findings.push(...cw.findings);
+    cps.valid += cw.valid.length;
+    cps.total += cw.total;
+    allCheckpoints.push(...cw.valid);
+    const chainHead = pickDigestHead(mine(head?.key) ? head : null, cw.valid[0] ?? null);
+    const walk = await walkChain({ store, account, region, listed: listed.digests, publicKeys: opts.publicKeys, head: chainHead?.head ?? null, headFrom: chainHead?.from, defaultPeriodMs: DEFAULT_PERIOD_MS });
     for (const f of walk.findings) {
       const end = parseDigestKey(f.key)?.endMs ?? Number.NaN;
       // Digest findings outside the range are dropped; undated ones (bad keys) always reported.
       if (Number.isNaN(end) || inRange(end - 1, end)) findings.push(f);
     }
     digestsTotal += new Set(walk.findings.filter((f) => f.subject === 'digest' && inRange(...span(f.key))).map((f) => f.key)).size;
-    // Oldest first, so a later digest's entry for the same key wins.
-    for (const d of [...walk.valid].reverse()) {
+    for (const d of walk.valid) {
+      digestShas.add(d.sha256);
       const start = Date.parse(d.body.digestStartTime);
       const end = Date.parse(d.body.digestEndTime);
-      for (const del of d.body.deletions) addDeletion(del.key, { sha256: del.hashValue, rule: del.rule, time: del.deletedTime, digest: d.key });
+      for (const del of d.body.deletions) add(del.key, { t: Date.parse(del.deletedTime), kind: 'deletion', sha: del.hashValue, rule: del.rule, where: d.key, signed: true });
       if (!inRange(start, end)) continue;
       if (inRange(...span(d.key))) digestsValid++;
       foundFrom = Math.min(foundFrom, start);
       foundTo = Math.max(foundTo, end);
-      for (const o of d.body.objects) covered.set(o.key, { sha256: o.hashValue, digest: d.key });
+      for (const o of d.body.objects) add(o.key, { t: Date.parse(o.recordedTime), kind: 'object', sha: o.hashValue, where: d.key, signed: true });
+    }
+    for (const c of cw.valid) {
+      for (const del of c.body.deletions) add(del.key, { t: Date.parse(del.deletedTime), kind: 'deletion', sha: del.hashValue, rule: del.rule, where: c.key, signed: true });
+      for (const o of c.body.objects) {
+        const t = Date.parse(o.recordedTime);
+        if (inRange(t, t)) add(o.key, { t, kind: 'object', sha: o.hashValue, where: c.key, signed: true });
+      }
+      for (const i of c.body.intents) add(i.key, { t: Date.parse(i.recordedTime), kind: 'intent', from: i.fromHashValue, to: i.toHashValue, where: c.key, signed: true });
     }
   }
-  for (const e of pending) if (e.kind === 'deletion') addDeletion(e.key, { sha256: e.sha256, rule: e.rule, time: new Date(e.t).toISOString(), digest: 'pending journal' });
-  const pendingObjects = new Map(pending.flatMap((e) => (e.kind === 'object' ? [[e.key, e.sha256] as const] : [])));
+  for (const e of pending) {
+    if (e.kind === 'deletion') add(e.key, { t: e.t, kind: 'deletion', sha: e.sha256, rule: e.rule, where: 'pending journal', signed: false });
+    else if (e.kind === 'object') add(e.key, { t: e.t, kind: 'object', sha: e.sha256, where: 'pending journal', signed: false });
+    else if (e.kind === 'intent') add(e.key, { t: e.t, kind: 'intent', from: e.from ?? null, to: e.to ?? null, where: 'pending journal', signed: false });
+  }
+  // A key known only through deletions (its object listed outside the range) is not judged unless present.
+  for (const [k, recs] of records) if (!objects.has(k) && recs.every((r) => r.kind === 'deletion')) records.delete(k);
 
-  // Hash every present object that is covered, pending, or a candidate for inserted/moved.
-  const uncovered = [...objects.values()].filter((o) => !covered.has(o.key) && (pendingObjects.has(o.key) || inRange(o.lastModified.getTime(), o.lastModified.getTime())));
-  const toHash = [...[...covered.keys()].filter((k) => objects.has(k)), ...uncovered.map((o) => o.key)];
+  // Hash every present object that is recorded, or a candidate for inserted/moved.
+  const uncovered = [...objects.values()].filter((o) => !records.has(o.key) && inRange(o.lastModified.getTime(), o.lastModified.getTime())).map((o) => o.key);
+  const toHash = [...[...records.keys()].filter((k) => objects.has(k)), ...uncovered];
   const { hashes, stats } = await hashObjects(store, toHash, opts.concurrency ?? 4);
+  const present = new Map(toHash.map((k) => [k, hashes.get(k)?.sha256 ?? null] as const));
+  const v = evaluateObjects(records, present, uncovered);
+  findings.push(...v.findings);
 
-  const uncoveredBySha = new Map<string, string[]>();
-  for (const o of uncovered) {
-    const h = hashes.get(o.key);
-    if (h && !pendingObjects.has(o.key)) uncoveredBySha.set(h.sha256, [...(uncoveredBySha.get(h.sha256) ?? []), o.key]);
-  }
-  const movedTargets = new Set<string>();
-  let valid = 0;
-  let expired = 0;
-  let pendingCount = 0;
-  for (const [key, c] of covered) {
-    const h = objects.has(key) ? hashes.get(key) : null;
-    if (h) {
-      if (h.sha256 === c.sha256) {
-        valid++;
-        findings.push({ kind: 'valid', subject: 'object', key, detail: 'valid', digest: c.digest });
-      } else {
-        findings.push({ kind: 'modified', subject: 'object', key, detail: "hash value doesn't match", digest: c.digest });
-      }
-      continue;
+  const newestCp = allCheckpoints.reduce<LoadedCheckpoint | null>((a, c) => (!a || c.body.sequence > a.body.sequence ? c : a), null);
+  if (opts.expectHead) {
+    const want = opts.expectHead.toLowerCase();
+    const at = allCheckpoints.find((c) => c.sha256 === want);
+    if (!at && !digestShas.has(want)) {
+      findings.push({ kind: 'head-not-found', subject: 'checkpoint', key: want, detail: `no valid checkpoint or digest with SHA-256 ${want}: records newer than it were cut off, or the vault was rolled back to before it` });
     }
-    const dels = deleted.get(key) ?? [];
-    const del = dels.find((x) => x.sha256 === c.sha256);
-    if (del) {
-      expired++;
-      findings.push({ kind: 'authorised-expiry', subject: 'object', key, detail: `deleted ${del.time} by ${del.rule} (recorded in ${del.digest})`, digest: c.digest });
-      continue;
-    }
-    if (dels.length > 0) {
-      const d0 = dels[dels.length - 1];
-      findings.push({ kind: 'missing', subject: 'object', key, detail: `not found; the deletion recorded ${d0.time} by ${d0.rule} names other bytes (hash ${d0.sha256.slice(0, 12)}…, digest lists ${c.sha256.slice(0, 12)}…)`, digest: c.digest });
-      continue;
-    }
-    const target = uncoveredBySha.get(c.sha256)?.find((k) => !movedTargets.has(k));
-    if (target) {
-      movedTargets.add(target);
-      findings.push({ kind: 'moved', subject: 'object', key, detail: `moved to ${target}`, digest: c.digest });
-    } else {
-      findings.push({ kind: 'missing', subject: 'object', key, detail: 'not found', digest: c.digest });
-    }
-  }
-  for (const o of uncovered) {
-    if (movedTargets.has(o.key)) {
-      findings.push({ kind: 'moved', subject: 'object', key: o.key, detail: 'present under a key no digest lists (moved here)' });
-      continue;
-    }
-    const h = hashes.get(o.key);
-    const p = pendingObjects.get(o.key);
-    if (p !== undefined) {
-      if (h && h.sha256 === p) {
-        pendingCount++;
-        findings.push({ kind: 'pending', subject: 'object', key: o.key, detail: 'valid (recorded, not yet in a digest)' });
-      } else {
-        findings.push({ kind: 'modified', subject: 'object', key: o.key, detail: "hash value doesn't match the pending journal" });
-      }
-      continue;
-    }
-    findings.push({ kind: 'inserted', subject: 'object', key: o.key, detail: 'present but in no digest' });
   }
   const problems = findings.filter(isProblem).length;
   return {
     findings,
     digests: { valid: digestsValid, total: Math.max(digestsTotal, digestsValid) },
-    // Expected objects: listed and not deleted on purpose, plus the uncovered ones found (moved targets counted once).
-    objects: { valid, total: covered.size - expired + uncovered.length - movedTargets.size, expired, pending: pendingCount },
+    checkpoints: cps,
+    objects: { valid: v.valid, total: v.total - v.expired, expired: v.expired, pending: v.pending },
     found: Number.isFinite(foundFrom) ? { from: new Date(foundFrom).toISOString().replace(/\.\d{3}Z$/, 'Z'), to: new Date(foundTo).toISOString().replace(/\.\d{3}Z$/, 'Z') } : null,
+    head: newestCp ? { sha256: newestCp.sha256, key: newestCp.key, seq: newestCp.body.sequence, createdTime: newestCp.body.createdTime } : null,
     hash: stats,
     problems,
   };
+}
+
+/**
+ * Where the digest walk starts: the newest digest any trusted source names — the home's head file or the newest
+ * valid checkpoint (signed, in the store: catches a deleted newest digest without the home state too).
+ */
+function pickDigestHead(stateHead: ChainHead | null, cp: LoadedCheckpoint | null): { head: ChainHead; from: string } | null {
+  const b = cp?.body;
+  const fromCp = b?.headDigestObject && b.headDigestHashValue && b.headDigestSignature
+    ? { key: b.headDigestObject, endMs: parseDigestKey(b.headDigestObject)?.endMs ?? 0, sha256: b.headDigestHashValue, signature: b.headDigestSignature }
+    : null;
+  if (fromCp && (!stateHead || fromCp.endMs >= stateHead.endMs)) return { head: fromCp, from: cp!.key };
+  return stateHead ? { head: stateHead, from: 'the recorder head (state/digest-head.json)' } : null;
 }
 
 /** [end − 1 ms, end] of a digest key: enough to place it in or out of a range. */

@@ -16,6 +16,8 @@ export interface ChainWalkInput {
   publicKeys: Map<string, KeyObject>;
   /** The head the recorder last wrote (home state), when known: detects a deleted newest digest. */
   head?: ChainHead | null;
+  /** Who named `head` (for findings); default the recorder head file. */
+  headFrom?: string;
   /** Digest period, used to name every digest a gap swallowed when no digest body says it. */
   defaultPeriodMs: number;
 }
@@ -54,7 +56,7 @@ export async function walkChain(input: ChainWalkInput): Promise<ChainWalkResult>
   const head = input.head;
   if (head && (!listed[0] || head.endMs >= endOf(listed[0]))) {
     cursor = head.key;
-    expect = { sha256: head.sha256, signature: head.signature, from: 'the recorder head (state/digest-head.json)' };
+    expect = { sha256: head.sha256, signature: head.signature, from: input.headFrom ?? 'the recorder head (state/digest-head.json)' };
   } else {
     cursor = listed[0];
   }

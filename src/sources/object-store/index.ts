@@ -1,1 +1,0 @@
-export { classifyObjects, type ClassifiedObject } from './classify-objects.js';
