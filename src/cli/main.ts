@@ -2,6 +2,7 @@ import { readdirSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { AuditlakeError } from '../core/errors.js';
 import { exitCodeFor } from './exit-codes.js';
+import { closeRemoteHome, installRemoteHome } from './remote-home.js';
 
 /**
  * Every file in ./commands exports `register(program)`; main only discovers and wires them,
@@ -14,7 +15,7 @@ export interface CommandModule {
 export async function buildProgram(): Promise<Command> {
   const program = new Command('auditlake')
     .description('Automatic, tamper-evident, queryable database audit logging.')
-    .option('--home <dir>', 'state directory (env AUDITLAKE_HOME, default ./.auditlake)')
+    .option('--home <dir>', 'state directory or s3://bucket/prefix (env AUDITLAKE_HOME, default ./.auditlake)')
     .showHelpAfterError('(run with --help for usage and examples)')
     .addHelpText('after', `
 Examples:
@@ -23,6 +24,7 @@ Examples:
   auditlake ingest s3://bucket/prefix             ... or from S3
   auditlake query "select user, count(*) from connections group by 1"
 `);
+  installRemoteHome(program);
   const dir = new URL('./commands/', import.meta.url);
   // Compiled: commands/*.js. Run from source through tsx (tests): commands/*.ts.
   const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
@@ -65,6 +67,8 @@ export async function run(argv: string[]): Promise<void> {
   try {
     await program.parseAsync(argv);
   } catch (err) {
+    // A failed command's working copy of an S3 home is discarded, never pushed half-done.
+    await closeRemoteHome(false).catch(() => undefined);
     if (err instanceof CommanderError) {
       process.exitCode = err.exitCode === 0 ? 0 : 2;
       return;

@@ -8,6 +8,8 @@ import { homeLakeKey } from '../sinks/lake/home-lake-key.js';
  * the lake needs key access; without one (the demo) the lake is plaintext.
  */
 export async function openHomeLake(home: HomeLayout): Promise<OpenedLake> {
-  const parquetKey = await homeLakeKey(home);
+  // An S3 home's lake is plain zstd Parquet (under SSE-KMS in the bucket) so Athena and Trino read it unchanged:
+  // they cannot read Parquet modular encryption. Local homes keep it.
+  const parquetKey = home.remote ? null : await homeLakeKey(home);
   return openLake({ root: home.lake, tmpDir: home.tmp, ...(parquetKey ? { parquetKey } : {}) });
 }

@@ -15,7 +15,7 @@ import { openStore } from '../stores/open-store.js';
 export async function homeVaultStatus(home: HomeLayout, opts: { verify: boolean; onStep?: (s: string) => void }): Promise<VaultStatus> {
   const status: VaultStatus = {};
   if (existsSync(join(home.root, CONFIG_FILE))) status.retention = retentionStatus(await loadConfig(home.root));
-  if (opts.verify && existsSync(join(home.keys, PUBLIC_KEY_FILE)) && existsSync(home.vault)) {
+  if (opts.verify && existsSync(join(home.keys, PUBLIC_KEY_FILE)) && (home.remote !== undefined || existsSync(home.vault))) {
     opts.onStep?.('verifying the vault digest chain');
     const report = await verifyVault({ store: openStore(home.vault), publicKeys: await readHomePublicKeys(home.keys), stateDir: home.state });
     status.verify = {

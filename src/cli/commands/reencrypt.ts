@@ -25,10 +25,9 @@ Examples:
   auditlake keys disable alias/RedshiftAuditKey        once the report says VERIFIED`)
     .action(async (o: { to: string; from?: string; rewrapOnly?: boolean; store?: string; json?: boolean }, cmd: Command) => {
       // Loaded here, not at the top: every command module is imported for `auditlake --help`.
-      const [{ openDigestRecorder }, { openKeyring }, { createFsStore }, { openStore }, { formatReencryptReport }, { rewrapHomeLakeKey }, { reencryptVault }] = await Promise.all([
+      const [{ openDigestRecorder }, { openKeyring }, { openStore }, { formatReencryptReport }, { rewrapHomeLakeKey }, { reencryptVault }] = await Promise.all([
         import('../../sinks/vault/integrity/open-recorder.js'),
         import('../../keyring/open-keyring.js'),
-        import('../../stores/drivers/fs.js'),
         import('../../stores/open-store.js'),
         import('../../sinks/vault/format-reencrypt.js'),
         import('../../keyring/lake-key.js'),
@@ -44,7 +43,7 @@ Examples:
         await unlock();
       }
       async function reencryptHome(): Promise<void> {
-      const store = o.store ? openStore(o.store) : createFsStore({ root: home.vault });
+      const store = openStore(o.store ?? home.vault);
       const keyring = openKeyring(home);
       const digest = await openDigestRecorder({ home, store });
       const tty = process.stderr.isTTY;

@@ -2,7 +2,7 @@ import type { HomeLayout } from '../../core/home.js';
 import { openDigestRecorder } from './integrity/open-recorder.js';
 import type { DigestRecorder } from '../../core/digest.js';
 import { keyringConfigured, openKeyring, resolveVaultKeyId } from '../../keyring/open-keyring.js';
-import { createFsStore } from '../../stores/drivers/fs.js';
+import { openStore } from '../../stores/open-store.js';
 import type { ObjectStore } from '../../core/object-store.js';
 import { createVault, type Vault } from './vault.js';
 
@@ -11,7 +11,7 @@ export interface HomeVaultOptions {
   mode?: 'on' | 'off' | 'auto';
   /** Customer key (id or alias); default AUDITLAKE_VAULT_KEY, else the keyring's default key. */
   keyId?: string;
-  /** Where the vault lives; default the fs store at `home.vault`. */
+  /** Where the vault lives; default the store at `home.vault` (a directory, or S3 for an S3 home). */
   store?: ObjectStore;
   /** Digest chain to notify; default: the home's recorder (src/integrity/open-recorder.ts); `false` for none. */
   digest?: DigestRecorder | false;
@@ -29,7 +29,8 @@ export async function openHomeVault(home: HomeLayout, opts: HomeVaultOptions = {
   const keyring = openKeyring(home, env);
   const keyId = await resolveVaultKeyId(keyring, opts.keyId, env);
   await keyring.describe(keyId); // unlock now and fail fast (wrong passphrase, unknown key) before any ingest work
-  const store = opts.store ?? createFsStore({ root: home.vault });
+  // A directory, or the vault prefix of an S3 home (used in place, never copied).
+  const store = opts.store ?? openStore(home.vault, { env });
   const digest = opts.digest === false ? undefined : (opts.digest ?? (await openDigestRecorder({ home, store, env })));
   return createVault({ store, keyring, keyId, ...(digest ? { digest } : {}) });
 }

@@ -82,9 +82,10 @@ export async function processObject(rt: Runtime, landed: LandedObject): Promise<
       if (!name.startsWith('.')) await putOnce(rt.home, `quarantine/${name}`, createReadStream(join(home.quarantine, name)), 'application/x-ndjson');
     }
     await putOnce(rt.home, `${INCOMING_PREFIX}${hash}.json`, incomingFragment(ref, files));
-    if (summary.objects.corrupt > 0) {
-      // Events before the damage are in the lake; the object itself is kept aside with the reason.
-      return await sideline(rt, src, ref, marker, `object is damaged: ${summary.quarantined} record(s) quarantined, see quarantine/`, files.length);
+    if (summary.objects.corrupt > 0 || (summary.events === 0 && summary.quarantined > 0)) {
+      // Events before the damage (if any) are in the lake; the object itself is kept aside with the reason.
+      const why = summary.objects.corrupt > 0 ? 'object is damaged (unreadable part)' : 'no record of the object parsed';
+      return await sideline(rt, src, ref, marker, `${why}: ${summary.quarantined} record(s) quarantined with their reasons under quarantine/`, files.length);
     }
     await putOnce(rt.home, marker, { status: 'done', source: ref, events: summary.events, quarantined: summary.quarantined, files: files.map((f) => f.path) });
     return { status: 'done', key: info.key, events: summary.events, quarantined: summary.quarantined, files: files.length };
