@@ -18,6 +18,8 @@ export interface ObjectKeyInfo {
   keyDate: string;
   /** The key, URL-decoded. */
   key: string;
+  /** PostgreSQL logs recognised by content: the log destination (otherwise the key's extension decides). */
+  pgLog?: 'csvlog' | 'jsonlog' | 'stderr';
 }
 
 /** A record that parsed, mapped to the event model. */

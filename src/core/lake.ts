@@ -84,8 +84,11 @@ export interface Lake {
    * ingest calls when it finishes.
    */
   maybeCompact(opts?: { minSmallFiles?: number }): Promise<{ before: number; after: number }>;
-  /** SQL over views `events`, `connections`, `user_changes`, `activity`, `api_calls`. */
-  query(sql: string): Promise<QueryResult>;
+  /**
+   * SQL over views `events`, `connections`, `user_changes`, `activity`, `api_calls`. `timeoutMs`: DuckDB is
+   * interrupted past it (E_TIMEOUT) and the connection stays usable.
+   */
+  query(sql: string, opts?: { timeoutMs?: number }): Promise<QueryResult>;
   /** Retention (optional; added for src/retention): every Hive partition with its size. */
   listPartitions?(): Promise<LakePartition[]>;
   /** Retention (optional): removes whole partitions, crash-safe (manifest swap first, then the files). */

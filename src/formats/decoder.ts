@@ -26,7 +26,7 @@ export function createDecoder(info: ObjectKeyInfo): ObjectDecoder {
     case 'cloudtrail':
       return createCloudTrailDecoder(info);
     case 'postgres-pgaudit':
-      return createPgLogDecoder(pgDestination(info.key), liveContext(info));
+      return createPgLogDecoder(info.pgLog ?? pgDestination(info.key), liveContext(info));
     case 'mariadb-server-audit':
       return createServerAuditDecoder(liveContext(info));
     case 'cloudwatch-firehose':

@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AuditlakeError } from '../core/errors.js';
+import { writeFileAtomicAsync } from '../buffer/atomic-file.js';
 import type { HomeLayout } from '../core/home.js';
 import { keyringConfigured, openKeyring, resolveVaultKeyId } from './open-keyring.js';
 import type { Keyring } from '../core/keyring.js';
@@ -34,9 +34,7 @@ export async function openHomeLakeKey(home: HomeLayout, opts: { create?: boolean
     const dk = await keyring.generateDataKey(keyId, CONTEXT);
     const out: LakeKeyFile = { format: FORMAT, keyring: keyring.driver, keyId: dk.keyId, wrappedKey: dk.wrapped.toString('base64'), createdAt: new Date().toISOString() };
     await mkdir(home.keys, { recursive: true, mode: 0o700 });
-    const tmp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
-    await writeFile(tmp, JSON.stringify(out, null, 2) + '\n', { mode: 0o600, flag: 'wx' });
-    await rename(tmp, file);
+    await writeFileAtomicAsync(file, JSON.stringify(out, null, 2) + '\n');
     return dk.plaintext;
   }
   let f: LakeKeyFile;
@@ -69,8 +67,6 @@ export async function rewrapHomeLakeKey(home: HomeLayout, keyring: Keyring, toKe
   }
   const moved = await keyring.reEncrypt(Buffer.from(f.wrappedKey, 'base64'), toKey, CONTEXT);
   const out: LakeKeyFile = { ...f, keyring: keyring.driver, keyId: moved.keyId, wrappedKey: moved.wrapped.toString('base64') };
-  const tmp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
-  await writeFile(tmp, JSON.stringify(out, null, 2) + '\n', { mode: 0o600, flag: 'wx' });
-  await rename(tmp, file);
+  await writeFileAtomicAsync(file, JSON.stringify(out, null, 2) + '\n');
   return true;
 }

@@ -2,6 +2,8 @@ import type { HomeLayout } from '../core/home.js';
 import type { Lake, LakeBatch, SourceObjectRef } from '../core/lake.js';
 import { createQuarantine } from '../sinks/quarantine/quarantine.js';
 import { classifyObjects } from '../sources/object-store/classify-objects.js';
+import { readHead } from '../sources/object-store/read-head.js';
+import { dbLogKeyInfo, detectDbLog, type DbLogLabels } from '../formats/object-key/detect-db-log.js';
 import type { ObjectStore } from '../core/object-store.js';
 import { decodeInProcess, type DecodeCounters } from '../transforms/decode/decode-in-process.js';
 import { createDecodePool, defaultWorkerCount } from './decode-pool.js';
@@ -38,6 +40,11 @@ export interface IngestOptions {
   progressIntervalMs?: number;
   /** Per-object expansion limits (decompress.ts DEFAULT_EXPANSION_LIMITS). */
   limits?: ExpansionLimits;
+  /**
+   * Objects whose key is no known layout are recognised by content as PostgreSQL (stderr, csvlog, jsonlog) or
+   * server_audit logs (downloaded RDS log files) and labelled with these; `false` turns that off.
+   */
+  dbLogs?: DbLogLabels | false;
   /** Entries the store's listing passed over (symlinks, special files), filled while it lists. */
   notRegular?: { key: string; reason: string }[];
 }
@@ -91,6 +98,12 @@ export async function ingest(opts: IngestOptions): Promise<IngestSummary> {
     else if (c.kind === 'done') summary.objects.skipped++;
     else if (c.kind === 'ignored') summary.objects.ignored++;
     else {
+      const found = opts.dbLogs === false ? null : await recogniseDbLog(store, c.ref, opts.dbLogs ?? {});
+      if (found) {
+        if (lake.isIngested(found.ref)) summary.objects.skipped++;
+        else pending.push(found);
+        continue;
+      }
       summary.objects.unknown++;
       if (summary.unknownKeys.length < UNKNOWN_KEYS_KEPT) summary.unknownKeys.push({ key: c.key, reason: c.reason });
     }
@@ -225,6 +238,13 @@ export async function ingest(opts: IngestOptions): Promise<IngestSummary> {
 }
 
 /** Placeholder key info of an object refused by its key (it is never decoded). */
+/** A downloaded database log (any name) recognised by its first lines; null when it is none. */
+async function recogniseDbLog(store: ObjectStore, ref: SourceObjectRef, labels: DbLogLabels): Promise<PendingObject | null> {
+  // an empty object, or one that cannot be read now, stays "unknown" (a read failure is reported on decode)
+  const d = ref.size > 0 ? detectDbLog(await readHead(store, ref.key).catch(() => '')) : null;
+  return d ? { ref, info: dbLogKeyInfo(ref.key, d, labels) } : null;
+}
+
 const REFUSED_INFO: PendingObject['info'] = { format: 'cloudtrail', account: '', region: '', service: '', cluster: '', keyDate: '', key: '' };
 
 interface ProgressEmitter {

@@ -1,7 +1,8 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LOG_TYPES } from '../core/event.js';
 import { AuditlakeError } from '../core/errors.js';
+import { writeFileAtomicAsync } from '../buffer/atomic-file.js';
 import { parseDuration } from '../core/duration.js';
 import { isFrameworkId } from './frameworks.js';
 import type { RetentionConfig } from './types.js';
@@ -66,7 +67,5 @@ export async function saveConfig(homeRoot: string, config: RetentionConfig): Pro
   validateConfig(config, 'new configuration');
   await mkdir(homeRoot, { recursive: true });
   const path = join(homeRoot, CONFIG_FILE);
-  const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, JSON.stringify(config, null, 2) + '\n', { mode: 0o600, flush: true });
-  await rename(tmp, path);
+  await writeFileAtomicAsync(path, JSON.stringify(config, null, 2) + '\n');
 }

@@ -32,6 +32,9 @@ interface IngestFlags {
   maxObjectMb?: string;
   maxExpansionRatio?: string;
   wait?: boolean;
+  account?: string;
+  region?: string;
+  instance?: string;
 }
 
 function positiveInt(flag: string, v: string | undefined, min = 1): number | undefined {
@@ -55,6 +58,9 @@ export function register(program: Command): void {
     .option('--batch-mb <n>', 'commit once a batch holds n MB of uncompressed log (default 256)')
     .option('--no-compact', 'skip merging small Parquet files after the run')
     .option('--wait', 'if another run holds the home, wait for it to finish instead of stopping')
+    .option('--account <id>', 'account id for database logs recognised by content (downloaded postgresql.log.* / server_audit.log* files)')
+    .option('--region <region>', 'region for database logs recognised by content')
+    .option('--instance <name>', 'database instance for database logs recognised by content (default: the folder holding each file)')
     .option('--follow-symlinks', 'follow symbolic links in a source folder, only to files and folders inside it (default: links are not read)')
     .option('--max-object-mb <n>', `refuse an object that expands past n MB uncompressed (default ${DEFAULT_EXPANSION_LIMITS.maxBytes / 1e6})`)
     .option('--max-expansion-ratio <n>', `refuse an object that expands more than n× (checked past ${DEFAULT_EXPANSION_LIMITS.ratioAfterBytes / 1e6} MB; default ${DEFAULT_EXPANSION_LIMITS.maxRatio})`)
@@ -64,6 +70,8 @@ S3: credentials come from the AWS SDK's default chain (env, profile, instance ro
 
 Examples:
   auditlake ingest ./logs                                  a folder laid out as AWSLogs/<account>/redshift/…
+  auditlake ingest ./rds-downloads --account 111122223333 --region eu-west-1 --instance orders-db
+                                                           downloaded postgresql.log.* / server_audit.log* files, by content
   auditlake ingest s3://audit-logs/prod/AWSLogs/           a bucket (only new objects on re-runs)
   auditlake ingest ./logs --verbose --format json          machine-readable summary, unknown keys listed
   auditlake quarantine list                                records that did not parse, with file and line
@@ -133,6 +141,7 @@ async function run(home: HomeLayout, store: ObjectStore, flags: IngestFlags, o: 
       ...(workers !== undefined ? { workers } : {}),
       limits,
       notRegular,
+      dbLogs: { ...(flags.account ? { account: flags.account } : {}), ...(flags.region ? { region: flags.region } : {}), ...(flags.instance ? { instance: flags.instance } : {}) },
       batch: { ...(maxObjects ? { maxObjects } : {}), ...(batchMb ? { maxBytes: batchMb * 1e6 } : {}) },
     });
     reporter?.stop();

@@ -11,6 +11,7 @@ export function register(program: Command): void {
     .argument('<sql>', 'a SELECT (or WITH / DESCRIBE / SHOW / EXPLAIN) statement')
     .option('--format <fmt>', `output: ${OUTPUT_FORMATS.join(', ')} (json = one JSON object per line)`, 'table')
     .option('--max-width <n>', 'table mode: longest cell shown, in characters (JSON and CSV are never cut)', '60')
+    .option('--timeout <seconds>', 'stop the query (DuckDB is interrupted) after this many seconds; 0 = no limit', '60')
     .addHelpText('after', `
 Columns (every view): event_id, time (UTC TIMESTAMP), log_type, source_format, account, region, service,
 cluster, database, "user", session, remote_host, remote_port, action, statement, success, error_code,
@@ -21,14 +22,15 @@ Examples:
   auditlake query "select time, \\"user\\", statement from activity where statement ilike '%grant%' limit 20" --format json
   auditlake query 'select * from user_changes' --format csv > user-changes.csv
   auditlake query 'describe events'`)
-    .action(async (sql: string, opts: { format: string; maxWidth: string }, cmd: Command) => {
+    .action(async (sql: string, opts: { format: string; maxWidth: string; timeout: string }, cmd: Command) => {
       if (!OUTPUT_FORMATS.includes(opts.format as OutputFormat)) throw new AuditlakeError('E_USAGE', `query: --format "${opts.format}" is not one of ${OUTPUT_FORMATS.join(', ')}`);
       const maxWidth = intFlag('query', '--max-width', opts.maxWidth, 4);
+      const timeoutS = intFlag('query', '--timeout', opts.timeout, 0);
       // Loaded here, not at the top: every command module is imported for `auditlake --help`.
       const [{ formatResult }, { openHomeLake }] = await Promise.all([import('../../query/format-result.js'), import('../open-home-lake.js')]);
       const lake = await openHomeLake(resolveHome(homeFlag(cmd)));
       try {
-        const result = await lake.query(sql);
+        const result = await lake.query(sql, timeoutS > 0 ? { timeoutMs: timeoutS * 1000 } : {});
         for (const chunk of formatResult(result, opts.format as OutputFormat, maxWidth)) {
           if (!process.stdout.write(chunk)) await new Promise((r) => process.stdout.once('drain', r));
         }

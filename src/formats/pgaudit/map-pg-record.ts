@@ -1,6 +1,7 @@
 import type { AuditEvent, LogType } from '../../core/event.js';
 import { eventIdFor } from '../../core/event-id.js';
 import { redactSecrets } from '../../core/redact/redact-secrets.js';
+import { redactStatement, scrub } from '../../core/redact/redact-sql.js';
 import type { LiveLogContext, RecordPosition } from './context.js';
 import { AUDIT_PREFIX, parsePgAuditMessage } from './parse-pgaudit.js';
 import { parsePgTime, type PgLogRecord } from './pg-log-record.js';
@@ -45,7 +46,12 @@ export function mapPgRecord(rec: PgLogRecord, raw: string, ctx: LiveLogContext, 
 
   if (rec.severity === 'LOG' && msg.startsWith(AUDIT_PREFIX)) {
     const a = parsePgAuditMessage(msg);
-    const statement = a.statement.startsWith('<') && a.statement.endsWith('>') ? null : redactSecrets(a.statement);
+    const red = a.statement.startsWith('<') && a.statement.endsWith('>') ? null : redactStatement(a.statement);
+    const statement = red?.statement ?? null;
+    // Bind parameters of a statement that mentions a secret are the secret (`ALTER … PASSWORD $1` is not
+    // allowed, but `select set_config('app.password', $1)` / `insert … (password) values ($1)` are).
+    const params = typeof a.parameter === 'string' ? [] : a.parameter;
+    const hidden = [...(red?.masked ?? []), ...(red?.secretBearing ? params : [])];
     const isRole = a.klass === 'ROLE';
     // the command comes with the record; the SQL is only classified where the affected user must be read off it
     const verb = statement && (isRole || !a.command) ? classifySql(statement) : null;
@@ -61,9 +67,10 @@ export function mapPgRecord(rec: PgLogRecord, raw: string, ctx: LiveLogContext, 
       class: a.klass,
       command: a.command,
       ...(a.objectType ? { objectType: a.objectType } : {}),
-      parameter: typeof a.parameter === 'string' ? a.parameter : a.parameter.map((p) => redactSecrets(p)),
+      parameter: typeof a.parameter === 'string' ? a.parameter : a.parameter.map((p) => (red?.secretBearing ? '***' : redactSecrets(p))),
       ...(a.rows !== null ? { rows: a.rows } : {}),
     };
+    if (hidden.length) ev.raw = scrub(ev.raw, hidden);
     return ev;
   }
 
@@ -95,14 +102,16 @@ export function mapPgRecord(rec: PgLogRecord, raw: string, ctx: LiveLogContext, 
   // A statement that failed: not in the pgaudit stream at all, and the place where PostgreSQL itself leaks
   // passwords (the `query` column of `CREATE ROLE … PASSWORD '…'` that errored) — hence the redaction.
   if ((rec.severity === 'ERROR' || rec.severity === 'FATAL') && rec.query) {
-    const statement = redactSecrets(rec.query);
+    const red = redactStatement(rec.query);
+    const statement = red.statement;
     const verb = classifySql(statement);
     const ev = base(verb.isUserChange ? 'user' : 'activity', verb.action);
     ev.statement = statement;
     ev.success = false;
     ev.errorCode = rec.sqlState;
     ev.object = verb.target;
-    ev.details = { ...ev.details, message: redactSecrets(msg) };
+    ev.details = { ...ev.details, message: scrub(redactSecrets(msg), red.masked) };
+    if (red.masked.length) ev.raw = scrub(ev.raw, red.masked);
     return ev;
   }
   // Same, with the statement text withheld (log_min_error_statement = panic, which `auditlake enable` sets so

@@ -1,6 +1,7 @@
 import type { AuditEvent } from '../../core/event.js';
 import { eventIdFor } from '../../core/event-id.js';
 import { redactSecrets } from '../../core/redact/redact-secrets.js';
+import { redactStatement, scrub } from '../../core/redact/redact-sql.js';
 import type { LiveLogContext, RecordPosition } from '../pgaudit/context.js';
 import { classifySql } from '../pgaudit/sql-verb.js';
 import { classifyDdl } from './classify-ddl.js';
@@ -60,12 +61,16 @@ export function mapServerAuditLine(l: ServerAuditLine, raw: string, ctx: LiveLog
       ev.action = 'change user';
       return ev;
     case 'QUERY': {
-      const statement = redactSecrets(l.query ?? '');
+      const red = redactStatement(l.query ?? '');
+      const statement = red.statement;
+      if (red.masked.length) ev.raw = scrub(ev.raw, red.masked);
       const verb = classifySql(statement);
       ev.logType = verb.isUserChange ? 'user' : 'activity';
       ev.action = verb.action;
       ev.statement = statement;
-      ev.object = verb.target;
+      // When every literal was masked the account (`'u'@'%'`) went too: it is read off the pattern-redacted text,
+      // whose literals after the secret keyword are never part of the target.
+      ev.object = red.masked.length ? classifySql(redactSecrets(l.query ?? '')).target : verb.target;
       const ddl = verb.isUserChange ? null : classifyDdl(statement, ev.database);
       if (ddl) {
         // like pgaudit's DDL class: the command as action, the schema-qualified object

@@ -1,7 +1,8 @@
 import { createCipheriv, createDecipheriv, randomBytes, randomUUID, scrypt } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile, chmod } from 'node:fs/promises';
+import { mkdir, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AuditlakeError } from '../../core/errors.js';
+import { writeFileAtomicAsync } from '../../buffer/atomic-file.js';
 import { canonicalContext, contextLabel } from '../context.js';
 import { defaultPassphraseSource, type PassphraseSource } from '../passphrase.js';
 import { ALIAS_RE, type CreateKeyOptions, type DataKey, type EncryptionContext, type KeyInfo, type Keyring } from '../../core/keyring.js';
@@ -103,10 +104,7 @@ export function createLocalKeyring(opts: LocalKeyringOptions): Keyring {
     const ct = Buffer.concat([c.update(Buffer.from(JSON.stringify(u.state), 'utf8')), c.final()]);
     const out: KeyringFile = { format: FILE_FORMAT, kdf: u.kdf, iv: iv.toString('base64'), tag: c.getAuthTag().toString('base64'), ciphertext: ct.toString('base64') };
     await mkdir(opts.dir, { recursive: true, mode: 0o700 });
-    const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-    await writeFile(tmp, JSON.stringify(out, null, 2) + '\n', { mode: 0o600 });
-    await chmod(tmp, 0o600);
-    await rename(tmp, file);
+    await writeFileAtomicAsync(file, JSON.stringify(out, null, 2) + '\n');
     return result;
   }
 

@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { open, readFile, rename, unlink } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { readFile, rename } from 'node:fs/promises';
+import { join } from 'node:path';
 import { AuditlakeError } from '../../core/errors.js';
+import { fsyncDir, writeFileAtomicAsync } from '../../buffer/atomic-file.js';
 import type { SourceObjectRef } from '../../core/lake.js';
 
 /** File name of the manifest inside the lake root (`_` prefix: Athena/Hive skip it). */
@@ -71,32 +71,14 @@ export async function readManifest(root: string): Promise<Manifest> {
 /** Writes `m` durably: temp file → fsync → rename → fsync of the directory. */
 export async function writeManifest(root: string, m: Manifest): Promise<void> {
   const path = join(root, MANIFEST_NAME);
-  const tmp = `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
-  const fh = await open(tmp, 'w');
   try {
-    await fh.writeFile(JSON.stringify(m));
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-  try {
-    await rename(tmp, path);
+    await writeFileAtomicAsync(path, JSON.stringify(m));
   } catch (err) {
-    await unlink(tmp).catch(() => undefined);
     throw new AuditlakeError('E_IO', `lake: cannot replace ${path}: ${(err as Error).message}`, { cause: err });
   }
-  await fsyncDir(dirname(path));
 }
 
-/** fsync of a directory, so a rename or a new entry in it survives a power cut. */
-export async function fsyncDir(dir: string): Promise<void> {
-  const fh = await open(dir, 'r');
-  try {
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-}
+export { fsyncDir };
 
 /** The version of `ref`'s key recorded in `m`, or undefined. */
 export function ingestedVersion(m: Manifest, ref: Pick<SourceObjectRef, 'store' | 'key'>): { etag: string; size: number } | undefined {

@@ -6,7 +6,8 @@ import { compactLake } from './writer/compact.js';
 import { createLakeContext, DEFAULT_TUNING, type LakeTuning } from './context.js';
 import { collectGarbage } from './writer/gc.js';
 import { withLakeLock } from './writer/lock.js';
-import { isIngestedIn, readManifest, type Manifest } from './manifest.js';
+import { isIngestedIn, partitionOf, readManifest, type Manifest } from './manifest.js';
+import { groupByPartition, partitionsWithDuplicates } from './writer/find-duplicates.js';
 import { checkKeyLength } from './parquet-key.js';
 import { dropPartitions, listPartitions } from './writer/partitions.js';
 import { checkEncryption, createPublisher } from './writer/publish.js';
@@ -50,7 +51,16 @@ export async function openLake(opts: OpenLakeOptions): Promise<OpenedLake> {
     manifest = m;
   };
   const ctx = createLakeContext(root, tmpDir, masterKey, tuning);
-  const publish = createPublisher(root, masterKey, onPublished);
+  const publish = createPublisher(root, masterKey, onPublished, (req, m, skip) => {
+    const by = groupByPartition(root, m.files.filter((f) => req.files.some((s) => s.partition === partitionOf(f.path))), skip);
+    for (const f of req.files) {
+      if (skip.has(f.partition)) continue;
+      let l = by.get(f.partition);
+      if (!l) by.set(f.partition, (l = []));
+      l.push({ path: f.tmpPath, salt: req.key?.salt ?? '' });
+    }
+    return partitionsWithDuplicates(ctx, by);
+  });
   const engine = createQueryEngine(root, masterKey, tuning.queryThreads, tuning.queryMemoryLimit, tmpDir);
   const compact = async (minSmallFiles: number) => {
     const r = await compactLake(ctx, { minSmallFiles }, onPublished);
@@ -64,7 +74,7 @@ export async function openLake(opts: OpenLakeOptions): Promise<OpenedLake> {
     beginBatch: (o) => createLakeBatch(ctx, publish, o),
     compact: () => compact(0),
     maybeCompact: (o) => compact(o?.minSmallFiles ?? 8),
-    query: (sql) => engine.query(sql),
+    query: (sql, opts) => engine.query(sql, opts?.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
     listPartitions: async () => listPartitions(await readManifest(root)),
     dropPartitions: (ids) => dropPartitions(root, ids, onPublished),
     async close() {

@@ -17,7 +17,7 @@ export type ClassifiedObject =
    */
   | { kind: 'refused'; ref: SourceObjectRef; reason: string }
   /** Matches no known layout: reported with the reason, never guessed. */
-  | { kind: 'unknown'; key: string; reason: string };
+  | { kind: 'unknown'; key: string; reason: string; ref: SourceObjectRef };
 
 /**
  * The object-store source: lists `store` (under `prefix`) in key order and tells, for every
@@ -37,7 +37,9 @@ export async function* classifyObjects(
       continue;
     }
     if (isUnknownKey(info)) {
-      yield info.recognised ? { kind: 'ignored', key: o.key, reason: info.unknown } : { kind: 'unknown', key: o.key, reason: info.unknown };
+      yield info.recognised
+        ? { kind: 'ignored', key: o.key, reason: info.unknown }
+        : { kind: 'unknown', key: o.key, reason: info.unknown, ref: { store: store.url, key: o.key, etag: o.etag, size: o.size } };
       continue;
     }
     const ref: SourceObjectRef = { store: store.url, key: o.key, etag: o.etag, size: o.size };

@@ -4,6 +4,7 @@ import { link, lstat, mkdir, open, readdir, readFile, realpath, rename, stat, un
 import { dirname, join, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { AuditlakeError } from '../../core/errors.js';
+import { fsyncDir } from '../../buffer/atomic-file.js';
 import { assertValidKey } from '../keys.js';
 import type { ObjectInfo, ObjectStore, PutOptions } from '../../core/object-store.js';
 
@@ -156,15 +157,6 @@ export function createFsStore(opts: FsStoreOptions): ObjectStore {
         const i = await info(key, false);
         if (i) yield i;
       }
-    }
-  }
-
-  async function fsyncDir(dir: string): Promise<void> {
-    const fh = await open(dir, constants.O_RDONLY);
-    try {
-      await fh.sync();
-    } finally {
-      await fh.close();
     }
   }
 

@@ -90,7 +90,7 @@ export function decompressed(source: AsyncIterable<Buffer>, onCompressed?: (n: n
       if (!gzip && opts.expectGzip && head.length > 0) {
         throw new AuditlakeError('E_PARSE', `not gzip: the name ends in .gz but the first bytes are ${head.subarray(0, 2).toString('hex')}, not the gzip magic 1f8b`);
       }
-      const body = gzip ? pipeline(Readable.from(raw(), { objectMode: false }), createGunzip({ chunkSize: 256 * 1024 }), () => undefined) : raw();
+      const body = gzip ? gunzipNested(raw(), 0) : raw();
       for await (const chunk of body as AsyncIterable<Buffer>) {
         bytesOut += chunk.length;
         if (bytesOut > limits.maxBytes) {
@@ -104,4 +104,28 @@ export function decompressed(source: AsyncIterable<Buffer>, onCompressed?: (n: n
     })(),
     { objectMode: false, highWaterMark: 1 },
   );
+}
+
+const gunzip = (src: AsyncIterable<Buffer>): AsyncIterable<Buffer> =>
+  pipeline(Readable.from(src, { objectMode: false }), createGunzip({ chunkSize: 256 * 1024 }), () => undefined) as AsyncIterable<Buffer>;
+
+/**
+ * Gunzips `src`; a gzip inside the gzip is opened too (a Firehose delivery stream with GZIP compression over
+ * CloudWatch Logs' own gzip members; no log text starts with 1f 8b). At most three layers.
+ */
+async function* gunzipNested(src: AsyncIterable<Buffer>, depth: number): AsyncGenerator<Buffer> {
+  const it = gunzip(src)[Symbol.asyncIterator]();
+  let head: Buffer = Buffer.alloc(0);
+  let done = false;
+  while (head.length < 2 && !done) {
+    const n = await it.next();
+    if (n.done) done = true;
+    else head = head.length ? Buffer.concat([head, n.value]) : n.value;
+  }
+  async function* rest(): AsyncGenerator<Buffer> {
+    if (head.length) yield head;
+    for (let n = done ? null : await it.next(); n && !n.done; n = await it.next()) yield n.value;
+  }
+  if (depth < 2 && head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) yield* gunzipNested(rest(), depth + 1);
+  else yield* rest();
 }

@@ -1,5 +1,5 @@
 import type { AuditEvent } from '../../../core/event.js';
-import { redactSecrets } from '../../../core/redact/redact-secrets.js';
+import { redactSql } from '../../../core/redact/redact-sql.js';
 import type { DecodeResult, ObjectDecoder, ObjectKeyInfo } from '../../../core/decode.js';
 import { createActivityLogParser, type ActivityLogEntry } from '../activity-log/parse-activity-log.js';
 import { classifyStatement } from '../activity-log/classify-statement.js';
@@ -18,12 +18,12 @@ export function createActivityLogDecoder(info: ObjectKeyInfo): ObjectDecoder {
   let sink: DecodeResult[] = [];
 
   function onRecord({ record, line, text }: ActivityLogEntry): void {
-    const statement = redactSecrets(record.sql);
+    const statement = redactSql(record.sql);
     const { action, object } = classifyStatement(record.sql);
     // The header holds no secrets, so redacting the SQL once gives the redacted raw record as well.
     const raw = statement === record.sql ? text : text.slice(0, text.length - record.sql.length) + statement;
     const event: AuditEvent = {
-      eventId: ctx.eventId(line),
+      eventId: ctx.eventId(line, text),
       time: record.time,
       logType: 'activity',
       sourceFormat: ctx.format,

@@ -55,7 +55,7 @@ export function createConnectionLogDecoder(info: ObjectKeyInfo): ObjectDecoder {
       return;
     }
     const event: AuditEvent = {
-      eventId: ctx.eventId(lineNo),
+      eventId: ctx.eventId(lineNo, text),
       time: rec.recordtime,
       logType: 'connection',
       sourceFormat: ctx.format,

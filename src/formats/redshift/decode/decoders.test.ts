@@ -58,7 +58,7 @@ test('connection events: who, when, origin, action, success, details', () => {
   assert.deepEqual(
     { ...fail, details: undefined },
     {
-      eventId: eventIdFor(['redshift-connectionlog', '123456789012', 'us-east-1', 'prod', '123456789012_redshift_us-east-1_prod_connectionlog_2022-03-16T09_00', '1']),
+      eventId: eventIdFor(['redshift-connectionlog', '123456789012', 'us-east-1', 'prod', '123456789012_redshift_us-east-1_prod_connectionlog_2022-03-16T09_00', '1', text.slice(0, text.indexOf('\n'))]),
       time: Date.parse('2022-03-16T08:18:14.766Z'),
       logType: 'connection',
       sourceFormat: 'redshift-connectionlog',
@@ -96,14 +96,14 @@ test('connection events: who, when, origin, action, success, details', () => {
 
 test('the same file under another prefix, as a bare name, gunzipped or with T09_00 gets the same ids', () => {
   const ids = [
-    'AWSLogs/1/redshift/us-east-1/2022/03/16/1_redshift_us-east-1_prod_userlog_2022-03-16T09:00.gz',
-    'other/prefix/AWSLogs/1/redshift/us-east-1/2022/03/16/1_redshift_us-east-1_prod_userlog_2022-03-16T09:00.gz',
-    'AWSLogs/1/redshift/us-east-1/2022/03/16/1_redshift_us-east-1_prod_userlog_2022-03-16T09%3A00.gz',
-    '1_redshift_us-east-1_prod_userlog_2022-03-16T09_00.gz',
-    'downloads/1_redshift_us-east-1_prod_userlog_2022-03-16T09_00',
+    'AWSLogs/111111111111/redshift/us-east-1/2022/03/16/111111111111_redshift_us-east-1_prod_userlog_2022-03-16T09:00.gz',
+    'other/prefix/AWSLogs/111111111111/redshift/us-east-1/2022/03/16/111111111111_redshift_us-east-1_prod_userlog_2022-03-16T09:00.gz',
+    'AWSLogs/111111111111/redshift/us-east-1/2022/03/16/111111111111_redshift_us-east-1_prod_userlog_2022-03-16T09%3A00.gz',
+    '111111111111_redshift_us-east-1_prod_userlog_2022-03-16T09_00.gz',
+    'downloads/111111111111_redshift_us-east-1_prod_userlog_2022-03-16T09_00',
   ].map((k) => events(decode(createUserLogDecoder(keyInfo(k)), '1|rdsdb | |alter |1|1|1|9223372036854775807|14872|1061|Thu, 3 Dec 2020 10:18:38:416\n'))[0].eventId);
   assert.equal(new Set(ids).size, 1);
-  const otherCluster = events(decode(createUserLogDecoder(keyInfo('1_redshift_us-east-1_test_userlog_2022-03-16T09_00.gz')), '1|rdsdb | |alter |1|1|1|9223372036854775807|14872|1061|Thu, 3 Dec 2020 10:18:38:416\n'));
+  const otherCluster = events(decode(createUserLogDecoder(keyInfo('111111111111_redshift_us-east-1_test_userlog_2022-03-16T09_00.gz')), '1|rdsdb | |alter |1|1|1|9223372036854775807|14872|1061|Thu, 3 Dec 2020 10:18:38:416\n'));
   assert.notEqual(otherCluster[0].eventId, ids[0]);
 });
 
@@ -156,7 +156,7 @@ test('activity events: verb, redacted statement and raw, object, ids by first li
 });
 
 test('malformed records name the line, are redacted, and the records around them are kept', () => {
-  const key = '1_redshift_us-east-1_prod_connectionlog_2020-06-03T17:17.gz';
+  const key = '111111111111_redshift_us-east-1_prod_connectionlog_2020-06-03T17:17.gz';
   const good = 'authenticated |Wed, 3 Jun 2020 16:34:40:042|[local] | |8826|dev |rdsdb |Ident |0| | |0| | | | ';
   const text = [good, 'authenticated |Wed, 3 Jux 2020 16:34:40:042|[local] | |8826|dev |rdsdb |Ident |0| | |0| | | | ', "password 'hunter2' | not a record", good].join('\n') + '\n';
   const rs = decode(createConnectionLogDecoder(keyInfo(key)), text, 5);
@@ -168,7 +168,7 @@ test('malformed records name the line, are redacted, and the records around them
   assert.ok(!m2.raw.includes('hunter2'), m2.raw);
   assert.equal(events(rs)[1].sourceLine, 4);
 
-  const ual = '1_redshift_us-east-1_prod_useractivitylog_2020-06-03T17:17.gz';
+  const ual = '111111111111_redshift_us-east-1_prod_useractivitylog_2020-06-03T17:17.gz';
   const pre = `stray line with password 'hunter2'\n'2020-06-10T14:39:04Z UTC [ db=dev user=u pid=1 userid=100 xid=2 ]' LOG: select 1\n`;
   const rs2 = decode(createActivityLogDecoder(keyInfo(ual)), pre);
   assert.equal(rs2.length, 2);

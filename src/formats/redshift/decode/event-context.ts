@@ -16,7 +16,8 @@ export interface EventContext {
   region: string;
   cluster: string;
   sourceObject: string;
-  eventId(line: number): string;
+  /** `text`: the record as read (its hash is part of the id, see createEventContext). */
+  eventId(line: number, text: string): string;
   malformed(line: number, reason: string, raw: string): MalformedRecord;
 }
 
@@ -32,8 +33,11 @@ export function idFileName(key: string): string {
 const oneShot = (crypto as { hash?: (alg: string, data: string, enc: 'hex') => string }).hash;
 
 export function createEventContext(format: SourceFormat, info: ObjectKeyInfo): EventContext {
-  const parts = [format, info.account, info.region, info.cluster, idFileName(info.key), ''];
-  // eventIdFor joins its parts with U+001F; the line number is the last part.
+  const parts = [format, info.account, info.region, info.cluster, idFileName(info.key), '', ''];
+  // eventIdFor joins its parts with U+001F; the line number and the record text are the last parts. The text
+  // makes the id content-based: a re-delivered object whose line N changed (Redshift re-uploading a key, a
+  // partial multipart upload completed later) gets new ids for the changed records instead of losing them to
+  // de-duplication, while identical copies still collapse.
   const prefix = parts.slice(0, 5).join('\u001f') + '\u001f';
   return {
     format,
@@ -41,9 +45,10 @@ export function createEventContext(format: SourceFormat, info: ObjectKeyInfo): E
     region: info.region,
     cluster: info.cluster,
     sourceObject: info.key,
-    eventId(line: number): string {
-      if (oneShot) return oneShot('sha256', prefix + line, 'hex').slice(0, 32);
+    eventId(line: number, text: string): string {
+      if (oneShot) return oneShot('sha256', prefix + line + '\u001f' + text, 'hex').slice(0, 32);
       parts[5] = String(line);
+      parts[6] = text;
       return eventIdFor(parts);
     },
     malformed(line: number, reason: string, raw: string): MalformedRecord {

@@ -43,7 +43,7 @@ export function createUserLogDecoder(info: ObjectKeyInfo): ObjectDecoder {
     }
     const object = rec.action === 'rename' && rec.oldusername ? `${rec.oldusername} -> ${rec.username}` : rec.username;
     const event: AuditEvent = {
-      eventId: ctx.eventId(lineNo),
+      eventId: ctx.eventId(lineNo, text),
       time: rec.recordtime,
       logType: 'user',
       sourceFormat: ctx.format,

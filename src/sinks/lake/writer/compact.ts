@@ -9,6 +9,7 @@ import { deriveKey, freshKey } from '../parquet-key.js';
 import { checkEncryption, placeFiles } from './publish.js';
 import { FILE_COLUMNS, ident, lit } from '../schema.js';
 import { keyName } from '../views.js';
+import { groupByPartition, partitionsWithDuplicates } from './find-duplicates.js';
 
 export interface CompactOptions {
   /** Compact a partition only when it has more than this many small files (0 = any partition with ≥ 2 files). */
@@ -73,8 +74,12 @@ function rawScan(root: string, files: ManifestFile[]): string {
  * before that leaves them unlisted, and garbage collection removes them).
  */
 export async function compactLake(ctx: LakeContext, opts: CompactOptions, onPublished: (m: Manifest) => void): Promise<CompactResult> {
-  const m0 = await readManifest(ctx.root);
-  checkEncryption(m0, ctx.masterKey, ctx.root);
+  const read = await readManifest(ctx.root);
+  checkEncryption(read, ctx.masterKey, ctx.root);
+  // A full compaction also looks for duplicates nobody marked (a lake written before publish checked ids, or
+  // copies that arrived under another name): any partition holding an event_id twice is rewritten de-duplicated.
+  const unmarked = (opts.minSmallFiles ?? 0) === 0 ? await partitionsWithDuplicates(ctx, groupByPartition(ctx.root, read.files, new Set(read.overlapping))) : new Set<string>();
+  const m0: Manifest = { ...read, overlapping: [...read.overlapping, ...unmarked] };
   const plans = planCompaction(m0, ctx.tuning.smallFileBytes, opts.minSmallFiles ?? 0);
   if (plans.length === 0) return { before: m0.files.length, after: m0.files.length, partitions: 0, duplicatesDropped: 0 };
   const runId = `c${Date.now().toString(36)}-${process.pid}-${randomBytes(4).toString('hex')}`;

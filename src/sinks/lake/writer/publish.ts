@@ -47,7 +47,13 @@ export async function placeFiles(root: string, prefix: string, files: StagedFile
   return out;
 }
 
-export function createPublisher(root: string, masterKey: Buffer | null, onPublished: (m: Manifest) => void) {
+/**
+ * Finds the partitions where the request's files repeat an event_id (among themselves or with the files the
+ * partition already has); called under the lake lock with the current manifest, before the files are placed.
+ */
+export type DuplicateFinder = (req: PublishRequest, m: Manifest, skip: Set<string>) => Promise<Set<string>>;
+
+export function createPublisher(root: string, masterKey: Buffer | null, onPublished: (m: Manifest) => void, findDuplicates?: DuplicateFinder) {
   return async (req: PublishRequest): Promise<CommitStats> =>
     withLakeLock(root, async () => {
       const m = await readManifest(root);
@@ -63,13 +69,15 @@ export function createPublisher(root: string, masterKey: Buffer | null, onPublis
         if (seen.has(k)) throw new AuditlakeError('E_USAGE', `lake: source ${ref.store} ${ref.key} is listed twice in batch ${req.id}`);
         seen.add(k);
       }
-      const placed = await placeFiles(root, req.id, req.files, req.key?.salt ?? null);
       const overlapping = new Set(m.overlapping);
       for (const f of req.files) {
-        // CloudTrail delivers some events in more than one file (formats.md); other log types only
-        // repeat when a source object changed and is read again, or the caller says so.
+        // CloudTrail delivers some events in more than one file (formats.md); the other log types repeat when a
+        // source object changed and is read again, when the caller says so — or when the same records arrive
+        // under another name (a second prefix, a re-delivery), which only their ids reveal: findDuplicates.
         if (changed || req.mayOverlap || f.partition.startsWith('log_type=api/')) overlapping.add(f.partition);
       }
+      if (findDuplicates) for (const p of await findDuplicates(req, m, overlapping)) overlapping.add(p);
+      const placed = await placeFiles(root, req.id, req.files, req.key?.salt ?? null);
       const next: Manifest = {
         ...m,
         generation: m.generation + 1,

@@ -1,7 +1,8 @@
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { AuditlakeError } from '../../../core/errors.js';
+import { writeFileAtomicAsync } from '../../../buffer/atomic-file.js';
 import type { ObjectStore } from '../../../core/object-store.js';
 import {
   DIGEST_VERSION,
@@ -100,9 +101,7 @@ export function createDigestRecorder(opts: DigestRecorderOptions): DigestRecorde
   }
 
   async function writeHeadFile(head: ChainHead): Promise<void> {
-    const tmp = join(stateDir, `${HEAD_FILE}.tmp`);
-    await writeFile(tmp, JSON.stringify(head, null, 2) + '\n', { flush: true });
-    await rename(tmp, join(stateDir, HEAD_FILE));
+    await writeFileAtomicAsync(join(stateDir, HEAD_FILE), JSON.stringify(head, null, 2) + '\n');
   }
 
   /**
