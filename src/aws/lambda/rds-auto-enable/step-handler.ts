@@ -1,0 +1,22 @@
+import { STSClient } from '@aws-sdk/client-sts';
+import { memberClients, type MemberClients } from './clients.js';
+import { readConfig, type Config } from './config.js';
+import type { EnableState } from './state.js';
+
+export interface StepDeps {
+  clients: MemberClients;
+  config: Config;
+  now: () => Date;
+}
+
+export type Step = (s: EnableState, d: StepDeps) => Promise<EnableState>;
+
+/** Wires a step to Lambda: config from the environment (once per container), member clients per invocation. */
+export function stepHandler(step: Step): (s: EnableState) => Promise<EnableState> {
+  let config: Config | undefined;
+  const sts = new STSClient({});
+  return async (s) => {
+    config ??= readConfig(process.env);
+    return step(s, { clients: await memberClients(sts, s, config.memberRoleName), config, now: () => new Date() });
+  };
+}
