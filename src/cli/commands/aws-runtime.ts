@@ -1,0 +1,35 @@
+import type { Command } from 'commander';
+import { AuditlakeError } from '../../core/errors.js';
+
+/** `auditlake aws athena-ddl` and `auditlake aws policy` (the parent `aws` is shared with aws-deploy.ts). */
+export function register(program: Command): void {
+  const aws = program.commands.find((c) => c.name() === 'aws') ?? program.command('aws').description('Run auditlake on AWS: S3 home, Lambda handlers, Athena, policies, deployment');
+  aws
+    .command('athena-ddl')
+    .description('Print the Glue database and one Athena table per view over the lake, with partition projection')
+    .option('--lake <s3url>', 'lake location (default <home>/lake when the home is s3://)')
+    .option('--database <name>', 'Glue database', 'auditlake')
+    .option('--regions <list>', 'regions for the region projection', 'us-east-1,us-east-2,us-west-1,us-west-2,eu-west-1,eu-central-1')
+    .action(async (o: { lake?: string; database: string; regions: string }, cmd: Command) => {
+      const { athenaDdl } = await import('../../aws/athena-ddl.js');
+      const { homeFlag } = await import('../main.js');
+      const home = homeFlag(cmd) ?? process.env.AUDITLAKE_HOME ?? '';
+      const lake = o.lake ?? (home.startsWith('s3://') ? `${home.replace(/\/+$/, '')}/lake` : 's3://LAKE_BUCKET/home/lake');
+      process.stdout.write(athenaDdl({ lakeLocation: lake, database: o.database, regions: o.regions.split(',').map((s) => s.trim()).filter(Boolean) }).map((s) => `${s};\n`).join('\n'));
+    });
+  aws
+    .command('policy')
+    .description('Print bucket policies (landing, vault), the KMS key policy and the handler role policy, least privilege')
+    .requiredOption('--central-account <id>', 'account that owns the buckets and the key')
+    .requiredOption('--accounts <list>', 'source accounts (comma-separated)')
+    .requiredOption('--region <region>', 'region of the buckets and clusters')
+    .option('--landing-bucket <name>', 'landing bucket', 'auditlake-landing')
+    .option('--vault-bucket <name>', 'vault bucket', 'auditlake-vault')
+    .option('--lake-bucket <name>', 'lake bucket', 'auditlake-lake')
+    .action(async (o: { centralAccount: string; accounts: string; region: string; landingBucket: string; vaultBucket: string; lakeBucket: string }) => {
+      const accounts = o.accounts.split(',').map((s) => s.trim()).filter(Boolean);
+      for (const a of [o.centralAccount, ...accounts]) if (!/^\d{12}$/.test(a)) throw new AuditlakeError('E_USAGE', `aws policy: ${JSON.stringify(a)} is not a 12-digit account id`);
+      const { allPolicies } = await import('../../aws/policies.js');
+      process.stdout.write(`${JSON.stringify(allPolicies({ central: o.centralAccount, accounts, region: o.region, landingBucket: o.landingBucket, vaultBucket: o.vaultBucket, lakeBucket: o.lakeBucket }), null, 2)}\n`);
+    });
+}
