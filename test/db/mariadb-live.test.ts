@@ -83,9 +83,10 @@ test('real workload: exact events incl. failed logins, user changes, multi-line/
     'user|CREATE USER|root|true|app_user@%|',
     'user|ALTER USER|root|true|app_user@%|',
     'user|SET PASSWORD|root|true|app_user@%|',
-    'activity|CREATE|root|true||',
+    // DDL is classified like pgaudit's (issue 10 item 6): the verb with its object type, and the object
+    'activity|CREATE DATABASE|root|true|appdb|',
     'activity|CREATE|root|null|appdb.accounts|',
-    'activity|CREATE|root|true||',
+    'activity|CREATE TABLE|root|true|appdb.accounts|',
     'user|GRANT|root|true|app_user@%|',
     'activity|WRITE|root|null|appdb.accounts|',
     'activity|INSERT|root|true||',
@@ -99,7 +100,7 @@ test('real workload: exact events incl. failed logins, user changes, multi-line/
     'connection|disconnecting session|app_user|true||',
     'user|REVOKE|root|true|app_user@%|',
     'activity|DROP|root|null|appdb.accounts|',
-    'activity|DROP|root|true||',
+    'activity|DROP DATABASE|root|true|appdb|',
     'user|DROP USER|root|true|app_user@%|',
     'connection|disconnecting session|root|true||',
   ].sort());

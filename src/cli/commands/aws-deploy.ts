@@ -1,3 +1,4 @@
+import { awsCommand } from '../aws-command.js';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -23,7 +24,7 @@ interface DeployFlags {
 
 /** The `aws` parent is shared with issue 13's commands: whoever registers first creates it. */
 function awsParent(program: Command): Command {
-  return program.commands.find((c) => c.name() === 'aws') ?? program.command('aws').description('Run auditlake on AWS: deploy, policies, Athena, checks');
+  return awsCommand(program);
 }
 
 const withConfigFlags = (c: Command) =>

@@ -1,15 +1,20 @@
+import { awsCommand } from '../aws-command.js';
 import type { Command } from 'commander';
 import { AuditlakeError } from '../../core/errors.js';
 
 /** `auditlake aws athena-ddl` and `auditlake aws policy` (the parent `aws` is shared with aws-deploy.ts). */
 export function register(program: Command): void {
-  const aws = program.commands.find((c) => c.name() === 'aws') ?? program.command('aws').description('Run auditlake on AWS: S3 home, Lambda handlers, Athena, policies, deployment');
+  const aws = awsCommand(program);
   aws
     .command('athena-ddl')
     .description('Print the Glue database and one Athena table per view over the lake, with partition projection')
     .option('--lake <s3url>', 'lake location (default <home>/lake when the home is s3://)')
     .option('--database <name>', 'Glue database', 'auditlake')
     .option('--regions <list>', 'regions for the region projection', 'us-east-1,us-east-2,us-west-1,us-west-2,eu-west-1,eu-central-1')
+    .addHelpText('after', `
+Examples:
+  auditlake --home s3://audit-home/prod aws athena-ddl > tables.sql
+  auditlake aws athena-ddl --lake s3://audit-lake/home/lake --regions eu-west-1,eu-central-1`)
     .action(async (o: { lake?: string; database: string; regions: string }, cmd: Command) => {
       const { athenaDdl } = await import('../../aws/athena-ddl.js');
       const { homeFlag } = await import('../main.js');
@@ -26,6 +31,9 @@ export function register(program: Command): void {
     .option('--landing-bucket <name>', 'landing bucket', 'auditlake-landing')
     .option('--vault-bucket <name>', 'vault bucket', 'auditlake-vault')
     .option('--lake-bucket <name>', 'lake bucket', 'auditlake-lake')
+    .addHelpText('after', `
+Examples:
+  auditlake aws policy --central-account 111122223333 --accounts 444455556666,777788889999 --region us-east-1`)
     .action(async (o: { centralAccount: string; accounts: string; region: string; landingBucket: string; vaultBucket: string; lakeBucket: string }) => {
       const accounts = o.accounts.split(',').map((s) => s.trim()).filter(Boolean);
       for (const a of [o.centralAccount, ...accounts]) if (!/^\d{12}$/.test(a)) throw new AuditlakeError('E_USAGE', `aws policy: ${JSON.stringify(a)} is not a 12-digit account id`);
