@@ -1,6 +1,6 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { createRuntime, type Runtime, type RuntimeDeps } from '../shared/runtime.js';
-import { handleSqsBatch } from '../shared/sqs-batch.js';
+import type { RuntimeDeps } from '../shared/runtime.js';
+import { createSqsObjectHandler } from '../shared/sqs-batch.js';
 import { NAME, readConfig } from './config.js';
 
 /**
@@ -9,12 +9,7 @@ import { NAME, readConfig } from './config.js';
  * Idempotent and poison-safe: src/aws/lambda/shared/process-object.ts.
  */
 export function createHandler(deps: RuntimeDeps = {}): (event: SQSEvent) => Promise<SQSBatchResponse> {
-  let rt: Runtime | undefined;
-  return async (event) => {
-    rt ??= createRuntime(readConfig(deps.env ?? process.env), deps);
-    const { batchItemFailures } = await handleSqsBatch(NAME, rt, event);
-    return { batchItemFailures };
-  };
+  return createSqsObjectHandler(NAME, readConfig, deps);
 }
 
 export const handler = createHandler();

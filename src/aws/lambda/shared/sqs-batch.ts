@@ -1,7 +1,8 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { errorMessage, hasErrorCode } from '../../../core/errors.js';
 import { processObject, type Outcome } from './process-object.js';
-import type { Runtime } from './runtime.js';
+import { createRuntime, type Runtime, type RuntimeDeps } from './runtime.js';
+import type { RuntimeConfig } from './runtime-config.js';
 import { objectsFromNotification, parseJson } from './s3-events.js';
 
 /** One JSON line per outcome to CloudWatch Logs (keys and reasons only: no object content, no key material). */
@@ -44,4 +45,21 @@ export async function handleSqsBatch(name: string, rt: Runtime, event: SQSEvent)
     }
   }
   return { batchItemFailures: failures, outcomes };
+}
+
+/**
+ * The Lambda entry of an SQS-fed object handler (landing-to-vault, firehose-to-lake, cloudtrail-to-lake): the
+ * runtime is built on the first invocation and reused while the execution environment lives.
+ */
+export function createSqsObjectHandler(
+  name: string,
+  readConfig: (env: Record<string, string | undefined>) => RuntimeConfig,
+  deps: RuntimeDeps = {},
+): (event: SQSEvent) => Promise<SQSBatchResponse> {
+  let rt: Runtime | undefined;
+  return async (event) => {
+    rt ??= createRuntime(readConfig(deps.env ?? process.env), deps);
+    const { batchItemFailures } = await handleSqsBatch(name, rt, event);
+    return { batchItemFailures };
+  };
 }
