@@ -2,6 +2,7 @@ import { appendFile, mkdir, open, readFile, rename, rm, stat, unlink, writeFile 
 import { join } from 'node:path';
 import { AuditlakeError } from '../../../core/errors.js';
 import type { DeletionReason, DigestObjectEntry } from '../../../core/digest.js';
+import { isProcessAlive } from '../../../buffer/process-alive.js';
 
 /**
  * Durable record of vault writes/deletions not yet covered by a digest: one JSON line each, appended (and flushed
@@ -136,7 +137,10 @@ export async function withLock<T>(dir: string, fn: () => Promise<T>, staleMs = 1
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new AuditlakeError('E_IO', `digest journal: cannot lock ${lock}`, { cause: err });
       const st = await stat(lock).catch(() => null);
-      if (st && Date.now() - st.mtimeMs > staleMs) {
+      // A holder killed with SIGKILL never removes its lock: a pid that no longer runs (on this host — the state
+      // directory is local) frees it at once; a lock without a pid yet is only stale by age.
+      const holder = Number(await readFile(join(lock, 'pid'), 'utf8').catch(() => ''));
+      if ((st && Date.now() - st.mtimeMs > staleMs) || (Number.isInteger(holder) && holder > 0 && !isProcessAlive(holder))) {
         await rm(lock, { recursive: true, force: true });
         continue;
       }
