@@ -90,7 +90,7 @@ function makeFunction(scope: Construct, id: string, p: AuditlakeFunctionProps): 
     return new lambda.Function(scope, id, {
       ...common,
       handler: 'index.handler',
-      code: lambda.Code.fromInline(`exports.handler = async () => { throw new Error('auditlake: handler ${p.name} is not part of this build; redeploy from a release that has src/aws/lambda/${p.name}'); };`),
+      code: lambda.Code.fromInline(`exports.handler = async () => { const err = new Error('auditlake: handler ${p.name} is not part of this build; redeploy from a release that has src/aws/lambda/${p.name}'); err.code = 'E_NOT_BUILT'; throw err; };`),
     });
   }
   const root = packageRoot();
