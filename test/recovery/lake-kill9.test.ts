@@ -40,8 +40,9 @@ for (const encrypted of [false, true]) {
     try {
       const everCommitted = new Set<number>();
       let killsWithWork = 0;
-      // Random delays over the commit cycle (a batch takes ~100–400 ms here); printed so a failure can be replayed.
-      const delays = Array.from({ length: 6 }, () => 80 + Math.floor(Math.random() * 700));
+      // Random delays over the commit cycle (a batch takes ~100–400 ms here, after ~0.3–1 s of start-up: node, DuckDB,
+      // the de-duplication read of each commit); printed so a failure can be replayed.
+      const delays = Array.from({ length: 6 }, () => 150 + Math.floor(Math.random() * 1500));
       t.diagnostic(`kill delays (ms): ${delays.join(', ')}`);
       for (const ms of delays) {
         const { committed, out } = await runAndKill(root, ms, keyHex);
