@@ -4,8 +4,9 @@
 // right above it that says why it must be long, marked `long-function: <why>`, or while it is listed in
 // scripts/long-functions-baseline.json (the debt recorded when the check arrived; it may only shrink).
 // A listed function that is now short or gone is reported as stale so the list gets trimmed.
-// Usage: node scripts/check-long-functions.mjs [--list] [--json]   (npm test runs it next to the layer check)
-import { readdirSync, readFileSync } from 'node:fs';
+// Usage: node scripts/check-long-functions.mjs [--list] [--json] [--prune]   (npm test runs it next to the layer check)
+//   --prune removes stale entries from the baseline (after a split).
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
@@ -96,7 +97,14 @@ export function checkLongFunctions(root = fileURLToPath(new URL('..', import.met
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const r = checkLongFunctions();
+  let r = checkLongFunctions();
+  if (process.argv.includes('--prune') && r.stale.length) {
+    const file = fileURLToPath(new URL('long-functions-baseline.json', import.meta.url));
+    const b = JSON.parse(readFileSync(file, 'utf8'));
+    b.functions = b.functions.filter((k) => !r.stale.includes(k));
+    writeFileSync(file, JSON.stringify(b, null, 2) + '\n');
+    r = checkLongFunctions();
+  }
   if (process.argv.includes('--json')) console.log(JSON.stringify(r.found, null, 2));
   else if (process.argv.includes('--list')) {
     for (const f of r.found) console.log(`${String(f.length).padStart(4)}  ${f.file}:${f.line}  ${f.name}${f.why ? '  (why-comment)' : ''}`);
