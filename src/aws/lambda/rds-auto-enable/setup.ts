@@ -2,6 +2,7 @@ import { DescribeDBInstancesCommand } from '@aws-sdk/client-rds';
 import { describeCluster } from './aurora.js';
 import { masterSecretArn, readMasterLogin, type MasterLogin } from './master-secret.js';
 import type { EnableState } from './state.js';
+import type { SqlRunner, SqlTarget } from './sql-runner.js';
 import { stepHandler, type StepDeps } from './step-handler.js';
 
 /** pgaudit's objects inside the database: the role its `pgaudit.role` names, and the extension. Idempotent. */
@@ -10,14 +11,7 @@ export const PGAUDIT_SQL = [
   'CREATE EXTENSION IF NOT EXISTS pgaudit',
 ];
 
-export interface SqlTarget {
-  host: string;
-  port: number;
-  database: string;
-}
-
-/** Runs statements as the master user (the Lambda wiring uses pg over TLS: sql-runner.ts). */
-export type SqlRunner = (target: SqlTarget, login: MasterLogin, statements: string[]) => Promise<void>;
+export type { SqlRunner, SqlTarget };
 
 /** Connection failures that mean "the central workflow cannot reach this database", not "the database is broken". */
 const UNREACHABLE = /ECONNREFUSED|ETIMEDOUT|ENOTFOUND|EHOSTUNREACH|timeout/i;

@@ -1,5 +1,14 @@
 import pg from 'pg';
-import type { SqlRunner } from './setup.js';
+import type { MasterLogin } from './master-secret.js';
+
+export interface SqlTarget {
+  host: string;
+  port: number;
+  database: string;
+}
+
+/** Runs statements as the master user (setup.ts); tests pass a recording one. */
+export type SqlRunner = (target: SqlTarget, login: MasterLogin, statements: string[]) => Promise<void>;
 
 /**
  * The SqlRunner of the Lambda: one pg connection over verified TLS (the function sets NODE_EXTRA_CA_CERTS to the

@@ -1,8 +1,7 @@
 import { STSClient } from '@aws-sdk/client-sts';
 import { memberClients, type MemberClients } from './clients.js';
 import { readConfig, type Config } from './config.js';
-import type { SqlRunner } from './setup.js';
-import { pgRunner } from './sql-runner.js';
+import { pgRunner, type SqlRunner } from './sql-runner.js';
 import type { EnableState } from './state.js';
 
 export interface StepDeps {
