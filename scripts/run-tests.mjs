@@ -2,13 +2,15 @@
 // Builds the project, then runs every compiled *.test.js with node's own test runner.
 // Prints node's spec report and, last, the plain line "N passed, N failed" that CI reads.
 // The layer check (scripts/check-layers.mjs, dependency-cruiser) runs first and counts as one test; with filters it
-// runs only when a filter is a substring of "layers".
+// runs only when a filter is a substring of "layers". The long-function check (scripts/check-long-functions.mjs)
+// likewise counts as one test and runs with no filter or a filter that is a substring of "long-functions".
 // Usage: npm test [-- <substring> ...]   (only test files whose path contains a substring)
 import { spawnSync, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, mkdtempSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { tmpdir } from 'node:os';
 import { checkLayers } from './check-layers.mjs';
+import { checkLongFunctions } from './check-long-functions.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const build = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.json')], { stdio: 'inherit' });
@@ -35,8 +37,14 @@ if (filters.length === 0 || filters.some((s) => 'layers'.includes(s))) {
   console.log(`${layers.ok ? '✔' : '✖'} layers: dependency-cruiser (.dependency-cruiser.cjs)`);
   if (!layers.ok) console.log(layers.output);
 }
-const layerPass = layers?.ok ? 1 : 0;
-const layerFail = layers && !layers.ok ? 1 : 0;
+let longFns = null;
+if (filters.length === 0 || filters.some((s) => 'long-functions'.includes(s))) {
+  longFns = checkLongFunctions(root);
+  console.log(`${longFns.ok ? '✔' : '✖'} long functions: scripts/check-long-functions.mjs`);
+  if (!longFns.ok) console.log(longFns.output);
+}
+const layerPass = (layers?.ok ? 1 : 0) + (longFns?.ok ? 1 : 0);
+const layerFail = (layers && !layers.ok ? 1 : 0) + (longFns && !longFns.ok ? 1 : 0);
 // Only compiled tests whose .ts source still exists: a moved or deleted test leaves a stale .js in dist/.
 const hasSource = (f) => existsSync(join(root, relative(join(root, 'dist'), f)).replace(/\.js$/, '.ts'));
 const files = [...findTests(join(root, 'dist/src')), ...findTests(join(root, 'dist/test'))]
@@ -44,7 +52,7 @@ const files = [...findTests(join(root, 'dist/src')), ...findTests(join(root, 'di
   .filter((f) => filters.length === 0 || filters.some((s) => relative(root, f).includes(s)))
   .sort();
 if (files.length === 0) {
-  if (layers) {
+  if (layers || longFns) {
     console.log(`${layerPass} passed, ${layerFail} failed`);
     process.exit(layerFail ? 1 : 0);
   }

@@ -1,13 +1,10 @@
 import { createWriteStream } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { Readable, Transform } from 'node:stream';
+import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { promisify } from 'node:util';
-import { createGzip, gzip } from 'node:zlib';
 import { AuditlakeError } from '../core/errors.js';
-
-const gzipAsync = promisify(gzip);
+import { gzipBuffer, gzipStream } from '../core/gzip.js';
 
 /** Chunk size handed to zlib when streaming: keeps per-chunk overhead low and memory bounded. */
 const CHUNK = 256 * 1024;
@@ -45,7 +42,7 @@ export function createGzipWriter(level: number) {
         if (text.length > WHOLE_OBJECT_LIMIT) return await stream(path, text, it);
       }
       const raw = Buffer.from(text, 'utf8');
-      const gz = await gzipAsync(raw, { level });
+      const gz = await gzipBuffer(raw, level);
       await writeFile(path, gz);
       return { bytes: raw.length, compressedBytes: gz.length };
     } catch (err) {
@@ -77,7 +74,7 @@ export function createGzipWriter(level: number) {
         done(null, chunk);
       },
     });
-    await pipeline(Readable.from(chunks(), { objectMode: false }), createGzip({ level }), count, createWriteStream(path));
+    await pipeline(gzipStream(chunks(), { level }), count, createWriteStream(path));
     return { bytes, compressedBytes };
   }
 

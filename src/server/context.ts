@@ -40,6 +40,8 @@ export interface ServerContext {
   limits: ServerLimits;
   /** Directory of the bundled console (index.html, app.js, app.css); absent = API only. */
   consoleDir?: string;
+  /** Chromium binary for PDF reports (the CLI passes AUDITLAKE_CHROMIUM); absent = Debian's /usr/bin/chromium. */
+  chromium?: string;
   now: () => number;
 }
 

@@ -45,6 +45,8 @@ export interface StartServerOptions {
   aws?: AwsResolveOptions;
   /** Bundled console directory (absent: API only). */
   consoleDir?: string;
+  /** Chromium binary for PDF reports (default Debian's /usr/bin/chromium). */
+  chromium?: string;
   /** Self-audit flush interval, ms (default 5000). */
   flushMs?: number;
   /** Seams for tests: how a workflow's database is reached (default RDS/Redshift APIs), and how it is enabled. */
@@ -80,6 +82,7 @@ export async function startServer(o: StartServerOptions): Promise<RunningServer>
     }),
     verify: createVerifyService(o.home),
     consoleDir: o.consoleDir,
+    ...(o.chromium ? { chromium: o.chromium } : {}),
     now: Date.now,
   };
   const app = createApp(ctx, watcher.store);

@@ -18,9 +18,11 @@ export const stackIds = (c: Pick<DeployConfig, 'prefix'>, region: string) => {
 /**
  * The whole deployment: per region a central stack (audit account) and a workload stack template (every member
  * account). `outdir` is where `synth()` writes; no context lookups, so it works offline and without credentials.
+ * `extraContext` is for tests (e.g. `aws:cdk:bundling-stacks: []` skips the esbuild bundling).
  */
-export function buildApp(c: DeployConfig, outdir?: string): AuditlakeApp {
+export function buildApp(c: DeployConfig, outdir?: string, extraContext: Record<string, unknown> = {}): AuditlakeApp {
   const app = new App({ outdir, context: {
+    ...extraContext,
     'aws:cdk:enable-path-metadata': false,
     'aws:cdk:version-reporting': false,
     // log delivery through a bucket policy, not an ACL: every bucket is BucketOwnerEnforced

@@ -1,4 +1,7 @@
 import { spawn } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
+import { constants as osConstants } from 'node:os';
+import { delimiter, join } from 'node:path';
 import { AuditlakeError } from '../../core/errors.js';
 import { stackIds } from './app.js';
 import type { DeployConfig } from './config.js';
@@ -34,15 +37,50 @@ export function deployPlan(c: DeployConfig, o: DeployOptions): DeployPlan {
   return { invocations };
 }
 
-/** Runs each invocation with the terminal attached (cdk prompts for approval); stops at the first failure. */
-export async function runPlan(cdkEntry: string[], plan: DeployPlan): Promise<void> {
-  for (const args of plan.invocations) {
-    const [cmd, ...pre] = cdkEntry;
-    const code = await new Promise<number>((resolve, reject) => {
-      const child = spawn(cmd, [...pre, ...args], { stdio: 'inherit' });
-      child.on('error', (e) => reject(new AuditlakeError('E_IO', `aws deploy: cannot run ${cdkEntry.join(' ')}: ${e.message}`, { cause: e })));
-      child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
-    });
-    if (code !== 0) throw new AuditlakeError('E_IO', `aws deploy: cdk ${args[0]} failed (exit ${code}); nothing after it ran`);
+/**
+ * Which `cdk` runs the plan: the aws-cdk package installed next to auditlake, else a `cdk` on PATH (a global
+ * install, or a wrapper the user controls), else `npx --yes aws-cdk@2` (fetched once). The CLI is not a dependency:
+ * it is large and only deploy needs it.
+ */
+export function cdkEntry(found: { local: string | null; onPath: string | null }, node: string = process.execPath): string[] {
+  if (found.local) return [node, found.local];
+  if (found.onPath) return [found.onPath];
+  return ['npx', '--yes', 'aws-cdk@2'];
+}
+
+/** The first executable `name` in a PATH string (POSIX), or null. */
+export function findOnPath(name: string, path: string | undefined): string | null {
+  for (const dir of (path ?? '').split(delimiter)) {
+    if (!dir) continue;
+    const p = join(dir, name);
+    try {
+      accessSync(p, constants.X_OK);
+      return p;
+    } catch {
+      // not here
+    }
   }
+  return null;
+}
+
+export interface RunResult {
+  /** 0, or the exit code of the first cdk invocation that failed (nothing after it ran). */
+  code: number;
+  /** The argv of the failed invocation. */
+  failed?: string[];
+}
+
+/** Runs each invocation with the terminal attached (cdk prompts for approval); stops at the first failure. */
+export async function runPlan(cdkEntryArgv: string[], plan: DeployPlan, env: NodeJS.ProcessEnv = process.env): Promise<RunResult> {
+  for (const args of plan.invocations) {
+    const [cmd, ...pre] = cdkEntryArgv;
+    const code = await new Promise<number>((resolve, reject) => {
+      const child = spawn(cmd, [...pre, ...args], { stdio: 'inherit', env });
+      child.on('error', (e) => reject(new AuditlakeError('E_IO', `aws deploy: cannot run ${cdkEntryArgv.join(' ')}: ${e.message}`, { cause: e })));
+      // A signal death maps to 128+n like a shell does, so a Ctrl-C'd deploy is not reported as success.
+      child.on('exit', (c, signal) => resolve(c ?? (signal ? 128 + (osConstants.signals[signal] ?? 0) : 1)));
+    });
+    if (code !== 0) return { code, failed: args };
+  }
+  return { code: 0 };
 }

@@ -116,14 +116,18 @@ Examples:
   StackSets: deploy the synthesized <prefix>-Workload-<region>.template.json with aws cloudformation create-stack-set`)
     .action(async (f: DeployFlags & { workload?: boolean; bootstrap?: boolean; yes?: boolean; profile?: string; out?: string }) => {
       const { config } = await loadConfig(f, 'deploy', true);
-      const [{ synthToDir, findCdkCli }, { deployPlan, runPlan }] = await Promise.all([import('../../aws/cdk/synth.js'), import('../../aws/cdk/deploy.js')]);
+      const [{ synthToDir, findCdkCli }, { deployPlan, runPlan, cdkEntry, findOnPath }] = await Promise.all([import('../../aws/cdk/synth.js'), import('../../aws/cdk/deploy.js')]);
       const outdir = f.out ? resolve(f.out) : mkdtempSync(join(tmpdir(), 'auditlake-cdk-'));
       synthToDir(config, outdir);
-      const cli = findCdkCli();
-      // The aws-cdk CLI is not a dependency (it is large and only deploy needs it): npx fetches the v2 CLI once.
-      const entry = cli ? [process.execPath, cli] : ['npx', '--yes', 'aws-cdk@2'];
+      const entry = cdkEntry({ local: findCdkCli(), onPath: findOnPath('cdk', process.env.PATH) });
       const plan = deployPlan(config, { assembly: outdir, workload: f.workload, bootstrap: f.bootstrap, requireApproval: f.yes ? 'never' : 'broadening', profile: f.profile });
-      await runPlan(entry, plan);
+      const run = await runPlan(entry, plan);
+      if (run.code !== 0) {
+        // cdk's own exit code is ours: CI and wrappers see exactly what cdk reported.
+        process.stderr.write(`auditlake: aws deploy: cdk ${run.failed?.[0]} failed (exit ${run.code}); nothing after it ran; assembly kept in ${outdir}\n`);
+        process.exitCode = run.code;
+        return;
+      }
       process.stdout.write(`deployed; outputs in ${join(outdir, 'outputs.json')}; check with: auditlake aws doctor --central-account ${config.centralAccount} --regions ${config.regions.join(',')}\n`);
     });
 

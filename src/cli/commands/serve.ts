@@ -77,6 +77,7 @@ Examples:
       const lake = await openHomeLake(home);
       const server = await startServer({
         home, lake, masterKey: await homeLakeKey(home), vault: await openHomeVault(home), listen, limits, consoleDir: consoleDir(),
+        ...(process.env.AUDITLAKE_CHROMIUM ? { chromium: process.env.AUDITLAKE_CHROMIUM } : {}),
         ...(tls ? { tls } : {}),
         ...(opts.fleet ? { fleet: () => loadFleetConfig(opts.fleet!) } : {}),
         ...(oidcSet === 3 ? { oidc: { issuer: opts.oidcIssuer!, audience: opts.oidcAudience!, jwksUrl: opts.oidcJwks! } } : {}),

@@ -48,7 +48,7 @@ export function registerReportRoute(app: OpenAPIHono<ServerEnv>, ctx: ServerCont
     const dir = await mkdtemp(join(ctx.home.tmp, 'report-'));
     try {
       await writeFile(join(dir, 'report.html'), html);
-      await renderReportPdf(join(dir, 'report.html'), join(dir, 'report.pdf'));
+      await renderReportPdf(join(dir, 'report.html'), join(dir, 'report.pdf'), ctx.chromium);
       const pdf = await readFile(join(dir, 'report.pdf'));
       return c.body(pdf, 200, { 'Content-Type': 'application/pdf', 'Content-Disposition': `attachment; filename="${name}.pdf"` });
     } finally {

@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { AuditlakeError, hasErrorCode } from '../../core/errors.js';
 import type { Keyring } from '../../core/keyring.js';
 import { createByteReader, type ByteReader } from './byte-reader.js';
-import { gunzipIterable } from './zip-stream.js';
+import { gunzipStream } from '../../core/gzip.js';
 import {
   ALGORITHM, FRAME_DATA, FRAME_TRAILER, MAGIC, MAX_FRAME_SIZE, MAX_JSON_BLOCK, TAG_BYTES, frameAad, frameIv, sameKeyId, wrapContext,
   type EnvelopeHeader, type KeyBlock, type Trailer,
@@ -127,7 +127,7 @@ export function open(input: AsyncIterable<Buffer | string>, opts: OpenOptions): 
     const hash = createHash('sha256');
     let size = 0;
     try {
-      const plainSource: AsyncIterable<Buffer> = header.compression === 'gzip' ? gunzipIterable(frames()) : frames();
+      const plainSource: AsyncIterable<Buffer> = header.compression === 'gzip' ? gunzipStream(frames()) : frames();
       for await (const chunk of plainSource) {
         hash.update(chunk);
         size += chunk.length;

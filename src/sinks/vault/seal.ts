@@ -5,7 +5,7 @@ import {
   ALGORITHM, DEFAULT_FRAME_SIZE, FRAME_DATA, FRAME_TRAILER, MAGIC, TAG_BYTES, frameAad, frameIv, lengthPrefixed, wrapContext,
   type EnvelopeHeader, type KeyBlock, type Trailer,
 } from './envelope-format.js';
-import { gzipIterable } from './zip-stream.js';
+import { gzipStream } from '../../core/gzip.js';
 import { AuditlakeError } from '../../core/errors.js';
 
 export interface SealOptions {
@@ -75,7 +75,7 @@ export function seal(input: AsyncIterable<Buffer | string>, opts: SealOptions): 
         yield c;
       }
     }
-    const body: AsyncIterable<Buffer> = compression === 'gzip' ? gzipIterable(original(), opts.gzipLevel ?? 6) : original();
+    const body: AsyncIterable<Buffer> = compression === 'gzip' ? gzipStream(original(), { level: opts.gzipLevel ?? 6 }) : original();
 
     const noncePrefix = randomBytes(8);
     const header: EnvelopeHeader = {

@@ -1,4 +1,4 @@
-import { constants, gunzipSync } from 'node:zlib';
+import { gunzipBufferSync, isGzip } from '../../core/gzip.js';
 import type { ObjectStore } from '../../core/object-store.js';
 
 /**
@@ -18,10 +18,10 @@ export async function readHead(store: ObjectStore, key: string, bytes = 16384): 
   } finally {
     stream.destroy();
   }
-  let head = Buffer.concat(parts).subarray(0, bytes);
-  if (head[0] === 0x1f && head[1] === 0x8b) {
+  let head: Buffer = Buffer.concat(parts).subarray(0, bytes);
+  if (isGzip(head)) {
     try {
-      head = gunzipSync(head, { finishFlush: constants.Z_SYNC_FLUSH });
+      head = gunzipBufferSync(head, { partial: true });
     } catch {
       return ''; // not readable as gzip: not a log we can recognise
     }

@@ -1,6 +1,8 @@
-import { Readable, pipeline } from 'node:stream';
-import { createGunzip } from 'node:zlib';
+import { Readable } from 'node:stream';
 import { AuditlakeError } from '../../core/errors.js';
+import { gunzipStream, isGzip } from '../../core/gzip.js';
+
+export { isCorruptData } from '../../core/gzip.js';
 
 /**
  * How far one object may expand. A gzip bomb or a planted file of repeated lines would otherwise turn a
@@ -30,12 +32,6 @@ export class SourceReadError extends Error {
     super(cause instanceof Error ? cause.message : String(cause), { cause });
     this.name = 'SourceReadError';
   }
-}
-
-/** True for zlib's own errors (Z_DATA_ERROR, Z_BUF_ERROR "unexpected end of file", …). */
-export function isCorruptData(err: unknown): boolean {
-  const code = (err as NodeJS.ErrnoException | undefined)?.code;
-  return typeof code === 'string' && code.startsWith('Z_');
 }
 
 /**
@@ -86,7 +82,7 @@ export function decompressed(source: AsyncIterable<Buffer>, onCompressed?: (n: n
         head = head.length ? Buffer.concat([head, n.value]) : n.value;
         if (head.length >= 2) peeked = true;
       }
-      const gzip = head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
+      const gzip = isGzip(head);
       if (!gzip && opts.expectGzip && head.length > 0) {
         throw new AuditlakeError('E_PARSE', `not gzip: the name ends in .gz but the first bytes are ${head.subarray(0, 2).toString('hex')}, not the gzip magic 1f8b`);
       }
@@ -106,8 +102,7 @@ export function decompressed(source: AsyncIterable<Buffer>, onCompressed?: (n: n
   );
 }
 
-const gunzip = (src: AsyncIterable<Buffer>): AsyncIterable<Buffer> =>
-  pipeline(Readable.from(src, { objectMode: false }), createGunzip({ chunkSize: 256 * 1024 }), () => undefined) as AsyncIterable<Buffer>;
+const gunzip = (src: AsyncIterable<Buffer>): AsyncIterable<Buffer> => gunzipStream(src, { chunkSize: 256 * 1024 });
 
 /**
  * Gunzips `src`; a gzip inside the gzip is opened too (a Firehose delivery stream with GZIP compression over
@@ -126,6 +121,6 @@ async function* gunzipNested(src: AsyncIterable<Buffer>, depth: number): AsyncGe
     if (head.length) yield head;
     for (let n = done ? null : await it.next(); n && !n.done; n = await it.next()) yield n.value;
   }
-  if (depth < 2 && head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) yield* gunzipNested(rest(), depth + 1);
+  if (depth < 2 && isGzip(head)) yield* gunzipNested(rest(), depth + 1);
   else yield* rest();
 }

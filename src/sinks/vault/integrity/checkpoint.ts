@@ -1,8 +1,8 @@
 import { createPublicKey } from 'node:crypto';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { gunzipSync, gzipSync } from 'node:zlib';
 import { AuditlakeError, hasErrorCode } from '../../../core/errors.js';
+import { gunzipBufferSync, gzipBufferSync } from '../../../core/gzip.js';
 import { readAll } from '../../../stores/read-all.js';
 import type { ObjectStore } from '../../../core/object-store.js';
 import {
@@ -46,7 +46,7 @@ export async function readCheckpoint(store: ObjectStore, key: string): Promise<C
   if (!head) return { ok: false, reason: 'not-found', detail: 'not found' };
   let json: Buffer;
   try {
-    json = gunzipSync(await readAll(await store.get(key)));
+    json = gunzipBufferSync(await readAll(await store.get(key)));
   } catch (err) {
     if (hasErrorCode(err, 'E_NOT_FOUND')) return { ok: false, reason: 'not-found', detail: 'not found' };
     return { ok: false, reason: 'invalid-format', detail: `not gzip (${(err as Error).message})` };
@@ -163,7 +163,7 @@ export async function writeCheckpoint(ctx: CheckpointContext, headDigest: { key:
   const json = Buffer.from(JSON.stringify(body), 'utf8');
   const sha256 = sha256Hex(json);
   const signature = ctx.signer.sign(checkpointStringToSign(body, sha256));
-  await ctx.store.put(key, gzipSync(json), { contentType: 'application/gzip', metadata: { signature, 'signature-algorithm': SIGNATURE_ALGORITHM } });
+  await ctx.store.put(key, gzipBufferSync(json), { contentType: 'application/gzip', metadata: { signature, 'signature-algorithm': SIGNATURE_ALGORITHM } });
   // Marker first, head file last: a crash in between is repaired by resolvePrevious() (adopts the stored one).
   await appendJournal(ctx.stateDir, { kind: 'checkpoint', t: ctx.now(), key, seq, sha256, signature, ids: fresh.map(entryId) });
   const head: CheckpointHead = { key, seq, sha256, signature, headDigest: headDigest?.key ?? null, createdTime: body.createdTime };

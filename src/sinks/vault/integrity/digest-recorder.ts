@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
 import { AuditlakeError } from '../../../core/errors.js';
+import { gzipBufferSync } from '../../../core/gzip.js';
 import { writeFileAtomicAsync } from '../../../buffer/atomic-file.js';
 import type { ObjectStore } from '../../../core/object-store.js';
 import {
@@ -187,7 +187,7 @@ export function createDigestRecorder(opts: DigestRecorderOptions): DigestRecorde
     const json = Buffer.from(JSON.stringify(body), 'utf8');
     const sha256 = sha256Hex(json);
     const signature = signer.sign(stringToSign(body, sha256));
-    await store.put(key, gzipSync(json), {
+    await store.put(key, gzipBufferSync(json), {
       contentType: 'application/gzip',
       metadata: { signature, 'signature-algorithm': SIGNATURE_ALGORITHM },
     });

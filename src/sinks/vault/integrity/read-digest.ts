@@ -1,5 +1,5 @@
-import { gunzipSync } from 'node:zlib';
 import { AuditlakeError, hasErrorCode } from '../../../core/errors.js';
+import { gunzipBufferSync } from '../../../core/gzip.js';
 import { readAll } from '../../../stores/read-all.js';
 import type { ObjectStore } from '../../../core/object-store.js';
 import { assertDigestBody, sha256Hex, type DigestBody } from './digest-format.js';
@@ -30,7 +30,7 @@ export async function readDigest(store: ObjectStore, key: string): Promise<Diges
   }
   let json: Buffer;
   try {
-    json = gunzipSync(raw);
+    json = gunzipBufferSync(raw);
   } catch (err) {
     return { ok: false, reason: 'invalid-format', detail: `not gzip (${(err as Error).message})` };
   }
