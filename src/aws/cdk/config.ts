@@ -26,6 +26,8 @@ export interface DeployConfig {
   inDatabaseSetup?: boolean;
   /** Master login secrets of databases whose password RDS does not manage: `<account>/<region>/<id>` or `<id>` → ARN. */
   masterSecretArns?: Record<string, string>;
+  /** Register auditlake as Security Lake custom sources (one per OCSF class) and export to them hourly (issue 16). */
+  securityLake?: boolean;
   /** Alarm when an account sent no Redshift/CloudTrail object for this many hours. */
   silenceHours: number;
   /** Optional e-mail subscribed to the alarm topic. */
