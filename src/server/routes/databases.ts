@@ -17,8 +17,10 @@ const route = createRoute({
   responses: { 200: json(z.object({ databases: z.array(DatabaseStatus) }), 'databases'), ...errors },
 });
 
+// A database's own audit records (connection, user, activity logs) say whether its auditing works; CloudTrail API
+// calls (log type api: STS, sign-in, control-plane calls, auditlake's own trail) are no database and never count.
 const SQL = `SELECT account, region, service, coalesce(nullif(cluster, ''), database, '?') AS name, count(*) AS n, max(time) AS last
-FROM events WHERE log_type <> 'api' OR service <> 'auditlake' GROUP BY ALL ORDER BY account, name`;
+FROM events WHERE log_type <> 'api' GROUP BY ALL ORDER BY account, name`;
 
 /** Drift = the last drift check of that database had to re-enforce something. */
 function lastDrift(fleet: FleetStore): Map<string, boolean> {
