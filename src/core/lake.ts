@@ -51,6 +51,8 @@ export interface QueryResult {
   columns: string[];
   /** Values as JS values: string, number, boolean, null; BIGINT as bigint; timestamps as ISO strings. */
   rows: unknown[][];
+  /** Indexes of JSON-typed columns (their values are JSON text): `--format json` nests them as objects. */
+  jsonColumns?: number[];
 }
 
 /** One Hive partition `log_type=…/account=…/region=…/date=YYYY-MM-DD`. */
