@@ -65,7 +65,7 @@ export async function ingest(opts: IngestOptions): Promise<IngestSummary> {
   // A commit per 1,000 objects, 256 MB of log or 30 s, whichever comes first: a commit (Parquet COPY + manifest swap +
   // fsyncs) costs ~0.3 s of CPU, which at 64 objects per commit was a third of the time for hourly Redshift objects.
   const limits = { maxObjects: 1000, maxBytes: 256e6, maxMs: 30_000, ...opts.batch };
-  const quarantine = createQuarantine(opts.home.quarantine);
+  const quarantine = createQuarantine(opts.home.quarantine, lake.recordCipher?.('quarantine') ?? null);
   await quarantine.removeStaleTemps();
   const summary: IngestSummary = {
     store: store.url,
