@@ -1,3 +1,4 @@
+import { removeStaleTempDirs } from '../sinks/lake/stale-temps.js';
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AuditEvent } from '../core/event.js';
@@ -82,6 +83,7 @@ export async function createCollector(cfg: CollectConfig, home: HomeLayout, lake
   const stats: CollectStats = { records: 0, events: 0, skipped: 0, malformed: 0, delivered: 0, batches: 0 };
   mkdirSync(home.quarantine, { recursive: true, mode: 0o700 });
   const quarantineCipher = lake.recordCipher?.('quarantine') ?? null;
+  await removeStaleTempDirs(home.tmp);
   const releases: Array<() => void> = [];
   let states: SourceState[];
   try {
