@@ -1,3 +1,4 @@
+import { removeStaleTempDirs } from '../sinks/lake/stale-temps.js';
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AuditEvent } from '../core/event.js';
@@ -6,6 +7,7 @@ import type { MalformedRecord } from '../core/decode.js';
 import type { Lake, SourceObjectRef } from '../core/lake.js';
 import { readJsonFile, writeFileAtomic } from '../buffer/atomic-file.js';
 import { openWal, type Wal } from '../buffer/wal.js';
+import { quarantineLine } from '../sinks/quarantine/quarantine.js';
 import { lockBufferDir } from '../buffer/dir-lock.js';
 import type { CollectConfig, CollectSource } from '../config/collect.js';
 import { liveFormat } from '../transforms/decode/live-decode.js';
@@ -79,7 +81,9 @@ export interface CollectorHooks {
 export async function createCollector(cfg: CollectConfig, home: HomeLayout, lake: Lake, hooks: CollectorHooks = {}): Promise<Collector> {
   const recovery: string[] = [];
   const stats: CollectStats = { records: 0, events: 0, skipped: 0, malformed: 0, delivered: 0, batches: 0 };
-  mkdirSync(home.quarantine, { recursive: true });
+  mkdirSync(home.quarantine, { recursive: true, mode: 0o700 });
+  const quarantineCipher = lake.recordCipher?.('quarantine') ?? null;
+  await removeStaleTempDirs(home.tmp);
   const releases: Array<() => void> = [];
   let states: SourceState[];
   try {
@@ -93,7 +97,7 @@ export async function createCollector(cfg: CollectConfig, home: HomeLayout, lake
       const dir = join(home.buffer, src.name);
       mkdirSync(dir, { recursive: true });
       releases.push(lockBufferDir(dir, `source ${src.name}`));
-      const wal = openWal<BufferedRecord>(dir);
+      const wal = openWal<BufferedRecord>(dir, { cipher: lake.recordCipher?.('buffer') ?? null });
       if (wal.recovered) recovery.push(`${src.name}: ${wal.recovered}`);
       const intent = wal.intent();
       if (intent) {
@@ -194,7 +198,7 @@ export async function createCollector(cfg: CollectConfig, home: HomeLayout, lake
       for (const b of a.bad) {
         if (!b) continue;
         stats.malformed++;
-        appendFileSync(join(home.quarantine, `collect-${a.s.src.name}.jsonl`), JSON.stringify({ file: b.file, line: b.line, reason: b.reason, raw: b.raw }) + '\n');
+        appendFileSync(join(home.quarantine, `collect-${a.s.src.name}.jsonl`), quarantineLine({ file: b.file, line: b.line, reason: b.reason, raw: b.raw }, quarantineCipher), { mode: 0o600 });
       }
       a.s.wal.ack(a.to);
     }
