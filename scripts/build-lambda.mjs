@@ -2,10 +2,11 @@
 // dist/lambda/<name>/index.mjs for the Node 22 runtime. DuckDB is native (a .node addon + libduckdb.so), so it
 // stays external: the deployment ships node_modules/@duckdb (the CDK app installs it next to the bundle).
 import { build } from 'esbuild';
-import { readdirSync, existsSync } from 'node:fs';
+import { readdirSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
+const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const base = join(root, 'src/aws/lambda');
 const names = readdirSync(base, { withFileTypes: true })
   .filter((d) => d.isDirectory() && existsSync(join(base, d.name, 'handler.ts')))
@@ -26,6 +27,8 @@ for (const name of names) {
     banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
     logLevel: 'warning',
     metafile: true,
+    // The product version handlers write into what they produce (OCSF metadata.product.version).
+    define: { __AUDITLAKE_VERSION__: JSON.stringify(version) },
   });
   const bytes = Object.values(r.metafile.outputs).reduce((n, o) => n + o.bytes, 0);
   console.log(`dist/lambda/${name}/index.mjs  ${(bytes / 1e6).toFixed(1)} MB`);

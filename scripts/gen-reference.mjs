@@ -2,10 +2,12 @@
 // Writes the generated reference pages from the code (build first: npm run build):
 //   docs/reference/cli.md          every command's --help, from the commander program (src/cli/main.ts)
 //   docs/reference/error-codes.md  every ErrorCode (src/core/errors.ts) with its meaning and exit code (src/cli/exit-codes.ts)
+//   docs/reference/api.md          the HTTP API of `auditlake serve`, from its OpenAPI 3.1 document (scripts/gen-api-reference.mjs)
 // Usage: npm run docs:reference
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { writeApiReference } from './gen-api-reference.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const imp = (p) => import(pathToFileURL(join(root, 'dist', p)).href);
@@ -54,4 +56,5 @@ const errors = [
   '`AuditlakeError` (a bug: please report it with the stack trace printed).',
 ];
 writeFileSync(join(root, 'docs/reference/error-codes.md'), errors.join('\n') + '\n');
-console.log(`wrote docs/reference/cli.md (${subcommands(program).length + 1} commands) and docs/reference/error-codes.md (${codes.length} codes)`);
+const api = await writeApiReference(root);
+console.log(`wrote docs/reference/cli.md (${subcommands(program).length + 1} commands) docs/reference/error-codes.md (${codes.length} codes) and docs/reference/api.md (${api.operations} operations)`);

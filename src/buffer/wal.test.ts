@@ -74,3 +74,30 @@ test('acknowledged segments are deleted; intent survives a reopen until acknowle
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('with a cipher, segments hold no record data in clear; reopening decrypts, a torn tail is still cut, no key = E_KEY', async () => {
+  const { createRecordCipher } = await import('../core/record-cipher.js');
+  const { readFileSync } = await import('node:fs');
+  const dir = tmp();
+  try {
+    const cipher = createRecordCipher(Buffer.alloc(32, 3), 'buffer');
+    const w = openWal<{ sql: string }>(dir, { cipher });
+    w.append([{ sql: "select 'WalMarkerA1'" }, { sql: "select 'WalMarkerA2'" }]);
+    w.sync();
+    w.close();
+    const seg = join(dir, readdirSync(dir).find((n) => n.startsWith('seg-'))!);
+    assert.ok(!readFileSync(seg).includes('WalMarker'), 'plaintext in the segment');
+    // kill -9 mid-append: half a record at the end
+    const fd = openSync(seg, 'a');
+    writeSync(fd, Buffer.from('0000004f 12345678 {"s":3,"x":"AQ'));
+    closeSync(fd);
+    const r = openWal<{ sql: string }>(dir, { cipher });
+    assert.deepEqual(r.pending().map((e) => e.data.sql), ["select 'WalMarkerA1'", "select 'WalMarkerA2'"]);
+    assert.match(r.recovered ?? '', /torn/);
+    r.close();
+    assert.throws(() => openWal(dir), (e: Error & { code?: string }) => e.code === 'E_KEY');
+    assert.throws(() => openWal(dir, { cipher: createRecordCipher(Buffer.alloc(32, 4), 'buffer') }), (e: Error & { code?: string }) => e.code === 'E_INTEGRITY');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

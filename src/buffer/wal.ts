@@ -2,6 +2,7 @@ import { closeSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readdirSync, 
 import { join } from 'node:path';
 import { AuditlakeError } from '../core/errors.js';
 import { readJsonFile, writeFileAtomic } from './atomic-file.js';
+import type { RecordCipher } from '../core/record-cipher.js';
 import { decodeRecords, encodeRecord } from './record-codec.js';
 
 export interface WalEntry<T> {
@@ -47,11 +48,18 @@ export interface Wal<T> {
 export interface WalOptions {
   /** Start a new segment after this many bytes (default 16 MiB). */
   segmentBytes?: number;
+  /**
+   * Seals each record's data (the events: audit statements) so segments hold no plaintext; sequence numbers stay
+   * clear. Segments written without a cipher still read (their records carry `d`).
+   */
+  cipher?: RecordCipher | null;
 }
 
 interface Stored<T> {
   s: number;
-  d: T;
+  d?: T;
+  /** The sealed JSON of `d` (base64), when the buffer is encrypted. */
+  x?: string;
 }
 
 const SEG = /^seg-(\d{12})\.wal$/;
@@ -59,6 +67,13 @@ const SEG = /^seg-(\d{12})\.wal$/;
 export function openWal<T>(dir: string, opts: WalOptions = {}): Wal<T> {
   mkdirSync(dir, { recursive: true });
   const segmentBytes = opts.segmentBytes ?? 16 * 1024 * 1024;
+  const cipher = opts.cipher ?? null;
+  const dataOf = (v: Stored<T>, where: string): T => {
+    if (v.x === undefined) return v.d as T;
+    if (!cipher) throw new AuditlakeError('E_KEY', `buffer ${where}: record ${v.s} is encrypted; reading it needs the home's lake key`);
+    return JSON.parse(cipher.open(Buffer.from(v.x, 'base64'), `buffer ${where} record ${v.s}`).toString('utf8')) as T;
+  };
+  const stored = (s: number, d: T): Stored<T> => (cipher ? { s, x: cipher.seal(Buffer.from(JSON.stringify(d), 'utf8')).toString('base64') } : { s, d });
   const ackPath = join(dir, 'ack.json');
   const intentPath = join(dir, 'intent.json');
   let acked = readJsonFile<{ seq: number }>(ackPath)?.seq ?? 0;
@@ -89,7 +104,7 @@ export function openWal<T>(dir: string, opts: WalOptions = {}): Wal<T> {
       segLast = r.value.s;
       if (r.value.s > last) last = r.value.s;
       if (r.value.s > acked) {
-        pend.push({ seq: r.value.s, data: r.value.d, bytes: r.end - r.start, at: Date.now() });
+        pend.push({ seq: r.value.s, data: dataOf(r.value, path), bytes: r.end - r.start, at: Date.now() });
         pendBytes += r.end - r.start;
       }
     }
@@ -126,7 +141,7 @@ export function openWal<T>(dir: string, opts: WalOptions = {}): Wal<T> {
       const bufs: Buffer[] = [];
       for (const d of items) {
         const seq = ++last;
-        const b = encodeRecord({ s: seq, d } satisfies Stored<T>);
+        const b = encodeRecord(stored(seq, d));
         bufs.push(b);
         pend.push({ seq, data: d, bytes: b.length, at: now });
         pendBytes += b.length;

@@ -46,6 +46,8 @@ export function installRemoteHome(program: Command): void {
     opened = await openS3Home(loc, {
       command: `auditlake ${name}`,
       write: !READ_ONLY.has(name),
+      // Athena reads the lake in S3 itself: downloading it would defeat the point
+      skipLake: ((action.opts() as { engine?: string }).engine ?? process.env.AUDITLAKE_QUERY_ENGINE) === 'athena' || (name === 'aws athena-ddl'),
       ...(kms ? { sse: { mode: 'sse-kms' as const, keyId: kms } } : {}),
       ...(wait !== undefined ? { lease: { waitMs: Number(wait) * 1000 } } : {}),
     });

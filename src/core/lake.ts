@@ -1,3 +1,4 @@
+import type { RecordCipher } from './record-cipher.js';
 import type { AuditEvent } from './event.js';
 
 /** Identifies one version of one source object (what "already ingested" is keyed on). */
@@ -51,6 +52,8 @@ export interface QueryResult {
   columns: string[];
   /** Values as JS values: string, number, boolean, null; BIGINT as bigint; timestamps as ISO strings. */
   rows: unknown[][];
+  /** Indexes of JSON-typed columns (their values are JSON text): `--format json` nests them as objects. */
+  jsonColumns?: number[];
 }
 
 /** One Hive partition `log_type=…/account=…/region=…/date=YYYY-MM-DD`. */
@@ -75,6 +78,11 @@ export interface Lake {
   /** Batches take events pre-encoded off the main thread (LakeBatch.addEncoded). */
   readonly acceptsEncoded?: boolean;
   isIngested(ref: SourceObjectRef): boolean;
+  /**
+   * The cipher for records kept beside the lake (quarantine, collector buffers) when the lake is encrypted, else
+   * null (a plaintext demo lake: those records stay plaintext too).
+   */
+  recordCipher?(purpose: 'quarantine' | 'buffer'): RecordCipher | null;
   /** `mayOverlap`: the batch's events may repeat events already in the lake (views then de-duplicate them). */
   beginBatch(opts?: { mayOverlap?: boolean }): LakeBatch;
   /** Merge small files per partition; crash-safe (manifest swap, then garbage collection). */

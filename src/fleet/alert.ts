@@ -1,7 +1,7 @@
 import { urlOrigin } from '../core/mask-url.js';
 
 export interface FleetAlert {
-  type: 'drift' | 'silence' | 'failed' | 'canary';
+  type: 'drift' | 'silence' | 'resumed' | 'failed' | 'canary';
   database: string;
   message: string;
   time: string;

@@ -10,6 +10,8 @@ import { raiseAlert, type FleetAlert } from './alert.js';
 import { fullJitterDelay } from './backoff.js';
 import type { FleetConfig, FleetDatabase } from '../config/fleet.js';
 import { openFleetStore, type FleetOutcome, type FleetStore } from './state.js';
+import { createOwnActivity } from '../pipeline/own-activity.js';
+import { silenceStep } from './silence.js';
 
 export interface WatcherDeps {
   home: HomeLayout;
@@ -23,8 +25,11 @@ export interface WatcherDeps {
   random?: () => number;
   /** Where alert lines go (default stderr). */
   write?: (s: string) => void;
-  /** Enable function per engine (tests keep the real ones; injectable for dry runs). */
-  enable?: (db: FleetDatabase, url: string) => Promise<EnableResult>;
+  /**
+   * Enable function per engine (tests keep the real ones; injectable for dry runs). It reports the audit-log session
+   * ids of its own connections through `onSession`, so the canary traffic does not count as the database's activity.
+   */
+  enable?: (db: FleetDatabase, url: string, onSession: (ids: string[]) => void) => Promise<EnableResult>;
   /** Called for every outcome of a run() cycle (the CLI prints them). */
   onOutcome?: (o: FleetOutcome) => void;
 }
@@ -52,14 +57,16 @@ function urlWithPassword(db: FleetDatabase): string {
  * Engine-level enable; for an RDS instance the parameter/option group first (through the SDK, idempotent): while
  * its static settings are `pending-reboot`, the SQL step fails with the exact reason and the workflow retries.
  */
-async function defaultEnable(db: FleetDatabase, url: string): Promise<EnableResult> {
+async function defaultEnable(db: FleetDatabase, url: string, onSession: (ids: string[]) => void): Promise<EnableResult> {
   const notes: string[] = [];
   if (db.rds) {
     const [{ RDSClient }, { enableRdsAuditing }, { formatAwsResult }] = await Promise.all([import('@aws-sdk/client-rds'), import('../sources/aws-databases/rds-audit.js'), import('../sources/aws-databases/aws-change.js')]);
     const r = await enableRdsAuditing(new RDSClient({ region: db.rds.region }), db.rds.instanceId, { pgauditLog: db.pgauditLog });
     if (r.changes.length) notes.push(formatAwsResult(r));
   }
-  const res = /^postgres/.test(url) ? await enablePostgres(url, { pgauditLog: db.pgauditLog, logFormat: db.format === 'jsonlog' ? 'jsonlog' : 'csvlog' }) : await enableMariaDb(url, { auditFile: db.auditFile });
+  const res = /^postgres/.test(url)
+    ? await enablePostgres(url, { pgauditLog: db.pgauditLog, logFormat: db.format === 'jsonlog' ? 'jsonlog' : 'csvlog', onSession })
+    : await enableMariaDb(url, { auditFile: db.auditFile, onSession });
   res.notes.push(...notes);
   return res;
 }
@@ -81,6 +88,8 @@ export function createWatcher(d: WatcherDeps): Watcher {
   let found: FleetDatabase[] = [];
   let lastDiscoverAt = -Infinity;
   let wake: (() => void) | null = null;
+  // the drift check's own connections and canaries: recorded in the lake, kept off the silence clock
+  const own = createOwnActivity({ now });
 
   const alert = (a: Omit<FleetAlert, 'time'>, webhook?: string) => raiseAlert({ ...a, time: new Date(now()).toISOString() }, webhook, d.write);
 
@@ -97,7 +106,7 @@ export function createWatcher(d: WatcherDeps): Watcher {
     collectorKey = key;
     if (sources.length === 0) return;
     const cc: CollectConfig = { sources, maxEvents: 5000, maxBytes: 8 * 1024 * 1024, maxDelayMs: 1000, pollMs: 200 };
-    collector = await createCollector(cc, d.home, d.lake);
+    collector = await createCollector(cc, d.home, d.lake, { own });
   }
 
   async function advance(cfg: FleetConfig, db: FleetDatabase, out: FleetOutcome[]): Promise<void> {
@@ -113,7 +122,7 @@ export function createWatcher(d: WatcherDeps): Watcher {
     if (enableDue || driftDue) {
       const attempt = st.attempts + 1;
       try {
-        const res = await enable(db, urlWithPassword(db));
+        const res = await enable(db, urlWithPassword(db), (ids) => own.addSessions(db.name, ids));
         const changes = res.changes.map((c) => `${c.setting}: ${c.from} -> ${c.to}`);
         if (st.step === 'pending' || st.step === 'failed') {
           out.push(store.record({ database: db.name, event: 'enable', ok: true, attempt, message: `enabled and verified (canary after ${res.verified?.ms} ms)`, changes, verifiedMs: res.verified?.ms }));
@@ -142,16 +151,19 @@ export function createWatcher(d: WatcherDeps): Watcher {
         }
       }
     }
-    // silence: a collected database that produced no audit record for longer than its threshold
+    // silence: a collected database that produced no audit record (other than our own canaries) for too long
     const cur = store.get(db.name)!;
     if (cur.step === 'enabled' && db.log && collector) {
       const limit = (db.silenceMinutes ?? cfg.silenceMinutes) * 60_000;
-      const last = collector.lastRecordAt(db.name) ?? cur.enabledAt ?? t;
-      if (t - last > limit && (!cur.silenceAlertedAt || cur.silenceAlertedAt < last || t - cur.silenceAlertedAt > limit)) {
-        const message = `no audit record for ${Math.round((t - last) / 1000)} s (threshold ${Math.round(limit / 1000)} s)`;
-        out.push(store.record({ database: db.name, event: 'silence', ok: false, message }));
-        await alert({ type: 'silence', database: db.name, message }, cfg.webhook);
+      const step = silenceStep({ now: t, lastRecordAt: collector.lastRecordAt(db.name) ?? cur.enabledAt ?? t, limitMs: limit, alertedAt: cur.silenceAlertedAt });
+      if (step.kind === 'silent') {
+        out.push(store.record({ database: db.name, event: 'silence', ok: false, message: step.message }));
+        await alert({ type: 'silence', database: db.name, message: step.message }, cfg.webhook);
         store.set(db.name, { ...cur, silenceAlertedAt: t });
+      } else if (step.kind === 'resumed') {
+        out.push(store.record({ database: db.name, event: 'resumed', ok: true, message: step.message }));
+        await alert({ type: 'resumed', database: db.name, message: step.message }, cfg.webhook);
+        store.set(db.name, { ...cur, silenceAlertedAt: undefined });
       }
     }
   }

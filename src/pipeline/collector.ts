@@ -1,3 +1,4 @@
+import { removeStaleTempDirs } from '../sinks/lake/stale-temps.js';
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AuditEvent } from '../core/event.js';
@@ -6,10 +7,12 @@ import type { MalformedRecord } from '../core/decode.js';
 import type { Lake, SourceObjectRef } from '../core/lake.js';
 import { readJsonFile, writeFileAtomic } from '../buffer/atomic-file.js';
 import { openWal, type Wal } from '../buffer/wal.js';
+import { quarantineLine } from '../sinks/quarantine/quarantine.js';
 import { lockBufferDir } from '../buffer/dir-lock.js';
 import type { CollectConfig, CollectSource } from '../config/collect.js';
 import { liveFormat } from '../transforms/decode/live-decode.js';
 import { createTailer, type FilePosition, type TailPositions, type Tailer } from '../sources/file-tail/tail-files.js';
+import { createOwnActivity, type OwnActivity } from './own-activity.js';
 
 /** What the write-ahead buffer holds per record: the event (or the malformed record) and the position after it. */
 interface BufferedRecord {
@@ -36,7 +39,10 @@ export interface Collector {
   /** Final poll, deliver everything buffered, close. Safe to call from a SIGTERM handler. */
   stop(): Promise<void>;
   stats(): CollectStats;
-  /** When the named source last yielded an audit event (ms), or null: what the fleet's silence check watches. */
+  /**
+   * When the named source last yielded an audit event that is not auditlake's own traffic (ms), or null: what the
+   * fleet's silence check watches (see own-activity.ts).
+   */
   lastRecordAt(source: string): number | null;
   /** Recovery notes from opening the buffers (torn tails cut, intents resolved). */
   readonly recovery: string[];
@@ -68,12 +74,16 @@ function refFor(s: CollectSource, from: number, to: number): SourceObjectRef {
 export interface CollectorHooks {
   /** Called after each lake commit with the events it made visible (the freshness bench measures with this). */
   onCommit?: (events: AuditEvent[], at: number) => void;
+  /** Recognises auditlake's own canary/drift traffic (the watcher registers its sessions); default content rules only. */
+  own?: OwnActivity;
 }
 
 export async function createCollector(cfg: CollectConfig, home: HomeLayout, lake: Lake, hooks: CollectorHooks = {}): Promise<Collector> {
   const recovery: string[] = [];
   const stats: CollectStats = { records: 0, events: 0, skipped: 0, malformed: 0, delivered: 0, batches: 0 };
-  mkdirSync(home.quarantine, { recursive: true });
+  mkdirSync(home.quarantine, { recursive: true, mode: 0o700 });
+  const quarantineCipher = lake.recordCipher?.('quarantine') ?? null;
+  await removeStaleTempDirs(home.tmp);
   const releases: Array<() => void> = [];
   let states: SourceState[];
   try {
@@ -87,7 +97,7 @@ export async function createCollector(cfg: CollectConfig, home: HomeLayout, lake
       const dir = join(home.buffer, src.name);
       mkdirSync(dir, { recursive: true });
       releases.push(lockBufferDir(dir, `source ${src.name}`));
-      const wal = openWal<BufferedRecord>(dir);
+      const wal = openWal<BufferedRecord>(dir, { cipher: lake.recordCipher?.('buffer') ?? null });
       if (wal.recovered) recovery.push(`${src.name}: ${wal.recovered}`);
       const intent = wal.intent();
       if (intent) {
@@ -109,6 +119,7 @@ export async function createCollector(cfg: CollectConfig, home: HomeLayout, lake
   }
 
   const lastSeen = new Map<string, number>();
+  const own = hooks.own ?? createOwnActivity();
   let stopping = false;
   let loop: Promise<void> | null = null;
   let wake: (() => void) | null = null;
@@ -123,6 +134,7 @@ export async function createCollector(cfg: CollectConfig, home: HomeLayout, lake
     const recs = s.tailer.poll(undefined, drain);
     if (recs.length === 0) return 0;
     const items: BufferedRecord[] = [];
+    let real = false;
     for (const r of recs) {
       stats.records++;
       const d = s.decode(r, r.fileId, r.path);
@@ -130,11 +142,15 @@ export async function createCollector(cfg: CollectConfig, home: HomeLayout, lake
         stats.skipped++;
         continue;
       }
-      if (d.kind === 'event') items.push({ ev: d.event, k: r.fileKey, p: r.next });
+      if (d.kind === 'event') {
+        // own canary/drift records are kept (and marked), but only other records prove the database is audited
+        if (!own.classify(s.src.name, d.event)) real = true;
+        items.push({ ev: d.event, k: r.fileKey, p: r.next });
+      }
       else items.push({ bad: { ...d, file: r.path }, k: r.fileKey, p: r.next });
     }
-    // silence is about audit events: checkpoints and other server chatter do not count
-    if (items.some((it) => it.ev)) lastSeen.set(s.src.name, Date.now());
+    // silence is about audit events: checkpoints, other server chatter and auditlake's own canaries do not count
+    if (real) lastSeen.set(s.src.name, Date.now());
     s.wal.append(items);
     s.wal.sync();
     writeFileAtomic(s.positionsFile, JSON.stringify(s.tailer.positions()));
@@ -182,7 +198,7 @@ export async function createCollector(cfg: CollectConfig, home: HomeLayout, lake
       for (const b of a.bad) {
         if (!b) continue;
         stats.malformed++;
-        appendFileSync(join(home.quarantine, `collect-${a.s.src.name}.jsonl`), JSON.stringify({ file: b.file, line: b.line, reason: b.reason, raw: b.raw }) + '\n');
+        appendFileSync(join(home.quarantine, `collect-${a.s.src.name}.jsonl`), quarantineLine({ file: b.file, line: b.line, reason: b.reason, raw: b.raw }, quarantineCipher), { mode: 0o600 });
       }
       a.s.wal.ack(a.to);
     }

@@ -1,3 +1,4 @@
+import { removeStaleTempDirs } from '../sinks/lake/stale-temps.js';
 import type { HomeLayout } from '../core/home.js';
 import type { Lake, LakeBatch, SourceObjectRef } from '../core/lake.js';
 import { createQuarantine } from '../sinks/quarantine/quarantine.js';
@@ -65,8 +66,10 @@ export async function ingest(opts: IngestOptions): Promise<IngestSummary> {
   // A commit per 1,000 objects, 256 MB of log or 30 s, whichever comes first: a commit (Parquet COPY + manifest swap +
   // fsyncs) costs ~0.3 s of CPU, which at 64 objects per commit was a third of the time for hourly Redshift objects.
   const limits = { maxObjects: 1000, maxBytes: 256e6, maxMs: 30_000, ...opts.batch };
-  const quarantine = createQuarantine(opts.home.quarantine);
+  const quarantine = createQuarantine(opts.home.quarantine, lake.recordCipher?.('quarantine') ?? null);
   await quarantine.removeStaleTemps();
+  // Spills and DuckDB temp files of a run killed with -9 (the home lock is held, so their owners are gone).
+  await removeStaleTempDirs(opts.home.tmp);
   const summary: IngestSummary = {
     store: store.url,
     objects: { listed: 0, ingested: 0, skipped: 0, unknown: 0, ignored: 0, corrupt: 0, refused: 0, failed: 0, notRegular: 0 },

@@ -34,3 +34,9 @@ test('table: long cells cut (table mode only), newlines shown as ⏎, row count 
   assert.match(out, /NULL/);
   assert.equal(truncateCell('abc', 10), 'abc');
 });
+
+test('json: JSON columns nest as values, other text stays text', () => {
+  const r = { columns: ['details', 'note', 'bad'], rows: [['{"a":{"b":[1,2]},"c":"x"}', '{"a":1}', '{oops'], [null, null, 'null']], jsonColumns: [0, 2] };
+  const lines = [...formatResult(r, 'json')].join('').trim().split('\n').map((l) => JSON.parse(l) as unknown);
+  assert.deepEqual(lines, [{ details: { a: { b: [1, 2] }, c: 'x' }, note: '{"a":1}', bad: '{oops' }, { details: null, note: null, bad: null }]);
+});

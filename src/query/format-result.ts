@@ -31,11 +31,22 @@ export function* formatCsv(r: QueryResult): Generator<string> {
   for (const row of r.rows) yield row.map((v) => csvField(cellText(v))).join(',') + '\r\n';
 }
 
-/** JSON Lines: one object per row (stream-friendly, `jq`-friendly); column names are the keys. */
+/** A JSON column's text as the value it encodes (`details` nests as an object, not a quoted string). */
+function nestedJson(v: unknown): unknown {
+  if (typeof v !== 'string') return v;
+  try {
+    return JSON.parse(v) as unknown;
+  } catch {
+    return v; // not JSON after all (DuckDB validated it, so this is not expected): keep the text, lose nothing
+  }
+}
+
+/** JSON Lines: one object per row (stream-friendly, `jq`-friendly); column names are the keys; JSON columns nested. */
 export function* formatJsonLines(r: QueryResult): Generator<string> {
+  const json = new Set(r.jsonColumns ?? []);
   for (const row of r.rows) {
     const o: Record<string, unknown> = {};
-    r.columns.forEach((c, i) => (o[c] = row[i]));
+    r.columns.forEach((c, i) => (o[c] = json.has(i) ? nestedJson(row[i]) : row[i]));
     yield JSON.stringify(o, jsonReplacer) + '\n';
   }
 }

@@ -40,6 +40,13 @@ function actorOf(c: { get(k: 'principal'): ServerEnv['Variables']['principal'] }
   return { type: p.kind === 'oidc' ? 'OIDC' : 'AuditlakeToken', id: p.id, account: p.account };
 }
 
+/** The document's header; scripts/gen-reference.mjs renders docs/reference/api.md from the same document. */
+export const OPENAPI_INFO = {
+  openapi: '3.1.0',
+  info: { title: 'auditlake Audit Log API', version: API_VERSION, description: 'Search, query and report on database audit logs; intake for database-created events. Every call is itself audited.' },
+  security: [{ bearer: [] }],
+};
+
 export function createApp(ctx: ServerContext, fleet: FleetStore): OpenAPIHono<ServerEnv> {
   const app = new OpenAPIHono<ServerEnv>({
     defaultHook: (result) => {
@@ -108,11 +115,7 @@ export function createApp(ctx: ServerContext, fleet: FleetStore): OpenAPIHono<Se
   registerVerifyRoutes(app, ctx);
   registerIntakeRoutes(app, ctx);
   registerWhoamiRoute(app);
-  app.doc31('/api/openapi.json', {
-    openapi: '3.1.0',
-    info: { title: 'auditlake Audit Log API', version: API_VERSION, description: 'Search, query and report on database audit logs; intake for database-created events. Every call is itself audited.' },
-    security: [{ bearer: [] }],
-  });
+  app.doc31('/api/openapi.json', OPENAPI_INFO);
   app.get('/metrics', async (c) => {
     c.header('Content-Type', ctx.metrics.registry.contentType);
     return c.body(await ctx.metrics.registry.metrics());

@@ -7,6 +7,7 @@ import { Ingest } from './ingest.js';
 import { vaultKey } from './key.js';
 import { centralSuppressions } from './central-nag.js';
 import { RdsWorkflow } from './rds-workflow.js';
+import { SecurityLakeSources } from './security-lake.js';
 import { centralStorage } from './storage.js';
 
 /** One central cell: everything of seeds 000–004 that lives in the audit account, in one region. */
@@ -19,8 +20,9 @@ export class CentralStack extends Stack {
     const ingest = new Ingest(this, 'Ingest', c, region, storage, key);
     const rds = new RdsWorkflow(this, 'RdsAutoEnable', c, region, storage.landing, key);
     catalog(this, c, region, storage.lake, storage.athenaResults, key);
+    const lake = c.securityLake ? new SecurityLakeSources(this, 'SecurityLake', c, storage, key) : undefined;
     new Alarms(this, 'Alarms', c, key, {
-      functions: { ...ingest.functions, ...Object.fromEntries(Object.entries(rds.functions).map(([k, v]) => [`rds-${k}`, v])) },
+      functions: { ...ingest.functions, ...(lake ? { 'ocsf-export': lake.exporter } : {}), ...Object.fromEntries(Object.entries(rds.functions).map(([k, v]) => [`rds-${k}`, v])) },
       dlqs: { ...ingest.dlqs, ...Object.fromEntries(Object.entries(rds.dlqs).map(([k, v]) => [`rds-${k}`, v])) },
       stateMachine: rds.stateMachine,
       landing: storage.landing,

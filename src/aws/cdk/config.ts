@@ -22,6 +22,12 @@ export interface DeployConfig {
   key: { kind: 'create' } | { kind: 'import'; arn: string };
   /** The RDS workflow may reboot a database to activate static parameters (pgaudit preload). */
   allowReboot: boolean;
+  /** The setup step may connect to PostgreSQL as the master user (pgaudit role + extension); needs network reach. */
+  inDatabaseSetup?: boolean;
+  /** Master login secrets of databases whose password RDS does not manage: `<account>/<region>/<id>` or `<id>` → ARN. */
+  masterSecretArns?: Record<string, string>;
+  /** Register auditlake as Security Lake custom sources (one per OCSF class) and export to them hourly (issue 16). */
+  securityLake?: boolean;
   /** Alarm when an account sent no Redshift/CloudTrail object for this many hours. */
   silenceHours: number;
   /** Optional e-mail subscribed to the alarm topic. */

@@ -24,7 +24,7 @@ export const FORWARDED_EVENTS = {
   eventName: ['CreateDBInstance', 'CreateDBCluster', 'ModifyDBInstance', 'CreateCluster'],
 };
 
-export const STEPS = ['describe', 'configure', 'reboot', 'ship', 'verify'] as const;
+export const STEPS = ['describe', 'configure', 'reboot', 'setup', 'ship', 'verify'] as const;
 export type Step = (typeof STEPS)[number];
 
 /** Errors the steps throw on purpose so the state machine retries them with backoff (see src/aws/lambda/rds-auto-enable/errors.ts). */
@@ -70,6 +70,10 @@ export class RdsWorkflow extends Construct {
       REDSHIFT_PREFIX: LANDING_PREFIX.redshift,
       ALLOW_REBOOT: String(c.allowReboot),
       LOG_RETENTION_DAYS: '1',
+      IN_DATABASE_SETUP: String(c.inDatabaseSetup ?? false),
+      ...(c.masterSecretArns && Object.keys(c.masterSecretArns).length ? { MASTER_SECRET_ARNS: JSON.stringify(c.masterSecretArns) } : {}),
+      // pg verifies the RDS certificate against the CA bundle the Lambda runtime ships (setup step)
+      NODE_EXTRA_CA_CERTS: '/var/runtime/ca-cert.pem',
     };
     for (const step of STEPS) {
       this.functions[step] = auditlakeFunction(this, `Step${step[0].toUpperCase()}${step.slice(1)}`, {
@@ -86,7 +90,7 @@ export class RdsWorkflow extends Construct {
       logs: { destination: new logs.LogGroup(this, 'StateMachineLogs', { retention: logs.RetentionDays.ONE_MONTH }), level: sfn.LogLevel.ALL, includeExecutionData: false },
     });
     this.bus = this.governanceBus(c, n.bus, key);
-    justifyWildcards(this.stateMachine, 'CDK grants: <fn>:* are versions of the five step functions, kms:GenerateDataKey* the failure queue key, Resource::* the X-Ray trace actions (no resource-level support)');
+    justifyWildcards(this.stateMachine, 'CDK grants: <fn>:* are versions of the six step functions, kms:GenerateDataKey* the failure queue key, Resource::* the X-Ray trace actions (no resource-level support)');
     justifyWildcards(role, 'the member role has one fixed name in every member account; which accounts exist is decided by their trust policy');
   }
 
@@ -121,9 +125,10 @@ export class RdsWorkflow extends Construct {
     const describe = task('describe');
     const configure = task('configure');
     const reboot = task('reboot');
+    const setup = task('setup');
     const ship = task('ship');
     const verify = task('verify');
-    for (const t of [describe, configure, reboot, ship, verify]) t.addCatch(failed, { errors: ['States.ALL'], resultPath: '$.error' });
+    for (const t of [describe, configure, reboot, setup, ship, verify]) t.addCatch(failed, { errors: ['States.ALL'], resultPath: '$.error' });
     // The state every step reads and returns (src/aws/lambda/rds-auto-enable/state.ts); `id` is the event id until
     // describe has found the database, so even an early failure is recorded under a findable key.
     const start = new sfn.Pass(this, 'Start', {
@@ -152,7 +157,7 @@ export class RdsWorkflow extends Construct {
         .when(sfn.Condition.stringEquals('$.outcome', 'skipped'), record('RecordSkipped').next(new sfn.Succeed(this, 'Skipped')))
         .when(sfn.Condition.and(sfn.Condition.booleanEquals('$.ready', false), sfn.Condition.numberLessThan('$.attempt', 36)), waitReady)
         .when(sfn.Condition.booleanEquals('$.ready', false), notReady)
-        .otherwise(configure.next(reboot).next(ship).next(verify).next(new sfn.Choice(this, 'Verified?')
+        .otherwise(configure.next(reboot).next(setup).next(ship).next(verify).next(new sfn.Choice(this, 'Verified?')
           .when(sfn.Condition.booleanEquals('$.verified', true), done)
           .when(sfn.Condition.numberLessThan('$.attempt', 24), waitEffect)
           .otherwise(done))));

@@ -146,7 +146,11 @@ test('Lambdas: Node 22, own log groups with retention; the RDS workflow sets the
   for (const [id, f] of fns) assert.equal(f.Properties?.Runtime, 'nodejs22.x', id);
   for (const [id, g] of ofType(centralJson, 'AWS::Logs::LogGroup')) assert.ok(g.Properties?.RetentionInDays, `${id} has a retention`);
   const steps = fns.filter(([id]) => id.startsWith('RdsAutoEnableStep'));
-  assert.equal(steps.length, 5);
+  assert.equal(steps.length, 6);
+  const setup = steps.find(([id]) => id.startsWith('RdsAutoEnableStepSetup'))![1];
+  const setupEnv = (setup.Properties?.Environment as { Variables: Record<string, string> }).Variables;
+  assert.equal(setupEnv.IN_DATABASE_SETUP, 'false', 'in-database setup is opt-in');
+  assert.equal(setupEnv.NODE_EXTRA_CA_CERTS, '/var/runtime/ca-cert.pem', 'pg verifies the RDS certificate');
   for (const [, f] of steps) assert.equal((f.Properties?.Environment as { Variables: Record<string, string> }).Variables.LOG_RETENTION_DAYS, '1');
   const ingest = fns.find(([id]) => id.startsWith('IngestLandingToVault'))![1];
   const env = (ingest.Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
@@ -196,7 +200,7 @@ test('RDS workflow: bus admits the member accounts, rule → state machine, vali
   const v = aslValidator(asl);
   assert.ok(v.isValid, v.errorsText());
   const tasks = Object.entries(asl.States as Record<string, { Type: string; Resource?: string; Retry?: unknown[]; Catch?: unknown[] }>).filter(([, s]) => s.Type === 'Task' && String(s.Resource).includes('lambda'));
-  assert.equal(tasks.length, 5);
+  assert.deepEqual(tasks.map(([n]) => n), ['Describe', 'Configure', 'Reboot', 'Setup', 'Ship', 'Verify']);
   for (const [name, s] of tasks) {
     assert.ok(s.Retry?.length, `${name} retries`);
     assert.ok(s.Catch?.length, `${name} catches`);
@@ -217,6 +221,61 @@ test('workload stack: StackSet-friendly (no assets, no account id), Redshift par
     RoleName: 'auditlake-member-eu-west-1',
     AssumeRolePolicyDocument: Match.objectLike({ Statement: [Match.objectLike({ Condition: { ArnEquals: { 'aws:PrincipalArn': 'arn:aws:iam::111111111111:role/auditlake-enable-eu-west-1' } } })] }),
   });
+});
+
+test('member role: master secrets least-privilege (RDS-managed rds!* or tagged, KMS only via Secrets Manager); Aurora cluster groups only auditlake-*', () => {
+  const [[, role]] = ofType(workloadJson, 'AWS::IAM::Role').filter(([, r]) => r.Properties?.RoleName === 'auditlake-member-eu-west-1');
+  const policies = ofType(workloadJson, 'AWS::IAM::Policy').filter(([, p]) => JSON.stringify(p.Properties?.Roles).includes('MemberRole'));
+  assert.ok(role && policies.length);
+  const statements = policies.flatMap(([, p]) => (p.Properties?.PolicyDocument as { Statement: Array<{ Action: string | string[]; Resource: unknown; Condition?: unknown }> }).Statement);
+  const acts = (st: { Action: string | string[] }) => [st.Action].flat();
+  const sm = statements.filter((st) => acts(st).some((a) => a.startsWith('secretsmanager:')));
+  assert.deepEqual(sm.flatMap(acts), ['secretsmanager:GetSecretValue', 'secretsmanager:GetSecretValue'], 'read only, nothing else of Secrets Manager');
+  const res = (st: { Resource: unknown }) => JSON.stringify(st.Resource);
+  assert.ok(sm.some((st) => res(st).includes(':secret:rds!*') && !st.Condition), 'RDS-managed secrets');
+  assert.ok(sm.some((st) => res(st).includes(':secret:*') && JSON.stringify(st.Condition) === JSON.stringify({ StringEquals: { 'aws:ResourceTag/auditlake-access': 'master-secret' } })), 'other secrets only when tagged');
+  const kms = statements.filter((st) => acts(st).some((a) => a.startsWith('kms:')));
+  assert.deepEqual(kms.flatMap(acts), ['kms:Decrypt']);
+  assert.match(JSON.stringify(kms[0].Condition), /"kms:ViaService":"secretsmanager.eu-west-1.amazonaws.com"/);
+  const create = statements.find((st) => acts(st).includes('rds:ModifyDBClusterParameterGroup'));
+  assert.ok(create && res(create).includes(':cluster-pg:auditlake-*') && !res(create).includes(':cluster-pg:*"'), 'only auditlake cluster parameter groups are created or changed');
+});
+
+test('tear-down keeps the evidence: buckets, key and outcomes table are RETAIN (cdk destroy leaves them)', () => {
+  const retained = (type: string) => ofType(centralJson, type).map(([id, r]) => [id, (r as { DeletionPolicy?: string }).DeletionPolicy, (r as { UpdateReplacePolicy?: string }).UpdateReplacePolicy]);
+  const buckets = retained('AWS::S3::Bucket');
+  assert.equal(buckets.length, 5);
+  for (const [id, del, upd] of [...buckets, ...retained('AWS::KMS::Key'), ...retained('AWS::DynamoDB::Table')]) {
+    assert.equal(del, 'Retain', `${id} DeletionPolicy`);
+    assert.equal(upd, 'Retain', `${id} UpdateReplacePolicy`);
+  }
+  assert.equal(retained('AWS::KMS::Key').length, 1);
+  assert.equal(retained('AWS::DynamoDB::Table').length, 1);
+});
+
+test('docs/guide/deploy-on-aws.md: every diagram node names a synthesized resource type, every major type is drawn', () => {
+  const doc = readFileSync(join(packageRoot(), 'docs/guide/deploy-on-aws.md'), 'utf8');
+  const mermaid = /```mermaid\n([\s\S]*?)```/.exec(doc)?.[1];
+  assert.ok(mermaid, 'the guide has a mermaid diagram');
+  // Node definitions: ID["label"] (any bracket shape); subgraph titles are not nodes.
+  const nodes = [...mermaid.matchAll(/^\s*(?!subgraph\b)(\w+)\s*[[({]+"([^"]+)"[\])}]+(:::(\w+))?/gm)].map((m) => ({ id: m[1], label: m[2], cls: m[4] }));
+  assert.ok(nodes.length >= 15, `parsed ${nodes.length} nodes`);
+  const synthesized = new Set([...Object.values(centralJson.Resources), ...Object.values(workloadJson.Resources)].map((r) => r.Type));
+  const drawn = new Set<string>();
+  for (const n of nodes) {
+    if (n.cls === 'existing') continue;
+    const type = /AWS::\w+::\w+/.exec(n.label)?.[0];
+    assert.ok(type, `node ${n.id} names no resource type`);
+    assert.ok(synthesized.has(type), `node ${n.id}: ${type} is not in the synthesized templates`);
+    drawn.add(type);
+  }
+  const major = ['AWS::S3::Bucket', 'AWS::KMS::Key', 'AWS::SQS::Queue', 'AWS::Lambda::Function', 'AWS::StepFunctions::StateMachine', 'AWS::Events::EventBus', 'AWS::Events::Rule', 'AWS::KinesisFirehose::DeliveryStream', 'AWS::Logs::Destination', 'AWS::DynamoDB::Table', 'AWS::Glue::Database', 'AWS::Glue::Table', 'AWS::Athena::WorkGroup', 'AWS::CloudWatch::Alarm', 'AWS::SNS::Topic', 'AWS::CloudTrail::Trail', 'AWS::Redshift::ClusterParameterGroup', 'AWS::IAM::Role'];
+  // Plumbing types (policies, log groups, permissions, mappings, aliases) are deliberately not drawn.
+  const plumbing = /::(BucketPolicy|QueuePolicy|TopicPolicy|Policy|LogGroup|LogStream|Permission|EventSourceMapping|Alias|EventBusPolicy|Subscription)$/;
+  for (const t of synthesized) if (!plumbing.test(t)) assert.ok(major.includes(t), `${t} is synthesized but neither major nor plumbing: draw it or classify it`);
+  for (const t of major) assert.ok(drawn.has(t), `${t} is synthesized but not in the diagram`);
+  const buckets = nodes.filter((n) => n.label.includes('AWS::S3::Bucket')).length;
+  assert.ok(buckets >= 3, 'landing, vault and lake are drawn');
 });
 
 test('an organization trail replaces the per-account trail', () => {

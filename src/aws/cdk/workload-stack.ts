@@ -97,6 +97,12 @@ function memberPolicy(role: iam.Role, region: string, landingBucket: string): vo
   allow(['s3:GetBucketAcl'], [`arn:${Aws.PARTITION}:s3:::${landingBucket}`]);
   allow(['logs:CreateLogGroup', 'logs:PutRetentionPolicy', 'logs:PutSubscriptionFilter', 'logs:DescribeSubscriptionFilters', 'logs:FilterLogEvents'], [arn('logs', 'log-group:/aws/rds/*')]);
   allow(['logs:DescribeLogGroups'], [arn('logs', 'log-group:*')]);
-  // RDS-managed master passwords only (secret names start with rds!).
+  allow(['rds:DescribeDBClusterParameterGroups', 'rds:DescribeDBClusterParameters'], [arn('rds', 'cluster-pg:*')]);
+  allow(['rds:CreateDBClusterParameterGroup', 'rds:ModifyDBClusterParameterGroup'], [arn('rds', 'cluster-pg:auditlake-*')]);
+  allow(['rds:ModifyDBCluster'], [arn('rds', 'cluster:*'), arn('rds', 'cluster-pg:*')]);
+  // Master logins (setup step): RDS-managed secrets (names start with rds!), or secrets the owner tagged for auditlake.
   allow(['secretsmanager:GetSecretValue'], [arn('secretsmanager', 'secret:rds!*')]);
+  allow(['secretsmanager:GetSecretValue'], [arn('secretsmanager', 'secret:*')], { StringEquals: { 'aws:ResourceTag/auditlake-access': 'master-secret' } });
+  // A secret under a customer key: decrypt only on behalf of Secrets Manager in this region.
+  allow(['kms:Decrypt'], [arn('kms', 'key/*')], { StringEquals: { 'kms:ViaService': `secretsmanager.${region}.amazonaws.com` } });
 }

@@ -20,6 +20,8 @@ export interface S3HomeOptions {
   lease?: Partial<Omit<LeaseOptions, 'command'>>;
   /** Where the private working copy goes (default the OS temp dir; never the current directory). */
   tmpRoot?: string;
+  /** Read-only commands answered elsewhere (`--engine athena`) need no copy of the lake. */
+  skipLake?: boolean;
 }
 
 export interface OpenedS3Home {
@@ -49,7 +51,7 @@ export async function openS3Home(location: string, opts: S3HomeOptions): Promise
     }
     local = await mkdtemp(join(opts.tmpRoot ?? tmpdir(), 'auditlake-home-'));
     await chmod(local, 0o700);
-    const index = await pull(store, local);
+    const index = await pull(store, local, opts.skipLake && !opts.write ? (k) => !k.startsWith('lake/') : undefined);
     registerRemoteHome(url, local);
     const dir = local;
     const held = lease;

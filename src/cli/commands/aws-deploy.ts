@@ -17,6 +17,8 @@ interface DeployFlags {
   orgId?: string;
   orgTrailArn?: string;
   allowReboot?: boolean;
+  inDatabaseSetup?: boolean;
+  securityLake?: boolean;
   alarmEmail?: string;
   silenceHours?: string;
   prefix?: string;
@@ -39,6 +41,8 @@ const withConfigFlags = (c: Command) =>
     .option('--org-id <o-id>', 'AWS Organizations id: admit the whole organization')
     .option('--org-trail-arn <arn>', 'an organization trail already writing to the landing bucket (no trail per account)')
     .option('--allow-reboot', 'let the RDS workflow reboot databases to activate static parameters')
+    .option('--in-database-setup', 'let the RDS workflow connect to PostgreSQL as the master user (from Secrets Manager) to create the pgaudit role and extension')
+    .option('--security-lake', 'register auditlake as Amazon Security Lake custom sources (OCSF 3001, 3002, 6003, 6005) and export to them hourly')
     .option('--alarm-email <address>', 'subscribe this address to the alarm topic')
     .option('--silence-hours <n>', 'alarm when an account sent nothing for this long')
     .option('--prefix <name>', 'resource name prefix');
@@ -71,6 +75,8 @@ async function loadConfig(f: DeployFlags, command: string, requireAccount: boole
   set('organizationId', f.orgId);
   set('orgTrailArn', f.orgTrailArn);
   if (f.allowReboot) raw.allowReboot = true;
+  if (f.inDatabaseSetup) raw.inDatabaseSetup = true;
+  if (f.securityLake) raw.securityLake = true;
   set('alarmEmail', f.alarmEmail);
   if (f.silenceHours !== undefined) raw.silenceHours = intFlag(`aws ${command}`, '--silence-hours', f.silenceHours, 1);
   set('prefix', f.prefix);

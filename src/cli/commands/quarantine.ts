@@ -29,7 +29,11 @@ Examples:
       // Loaded here, not at the top: every command module is imported for `auditlake --help`.
       const [{ formatQuarantineTable }, { createQuarantine }] = await Promise.all([import('../../sinks/quarantine/format-entries.js'), import('../../sinks/quarantine/quarantine.js')]);
       const home = resolveHome(homeFlag(cmd));
-      const quarantine = createQuarantine(home.quarantine);
+      const { openHomeLakeKey } = await import('../../keyring/lake-key.js');
+      const { createRecordCipher } = await import('../../core/record-cipher.js');
+      // Entries are sealed under the lake key when the home has one; a home without keys has plaintext entries.
+      const lakeKey = home.remote ? null : await openHomeLakeKey(home);
+      const quarantine = createQuarantine(home.quarantine, lakeKey ? createRecordCipher(lakeKey, 'quarantine') : null);
       let n = 0;
       const table: QuarantineEntry[] = [];
       for await (const e of quarantine.list()) {

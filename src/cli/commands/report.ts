@@ -4,6 +4,7 @@ import { AuditlakeError } from '../../core/errors.js';
 import { resolveHome } from '../../core/home.js';
 import type { FrameworkId, ReportOptions } from '../../report/types.js';
 import { intFlag } from '../int-flag.js';
+import { engineOf, withEngineFlags, type EngineFlags } from '../athena-engine.js';
 import { homeFlag } from '../main.js';
 
 const FRAMEWORKS: FrameworkId[] = ['pci-dss', 'soc2', 'hipaa', 'gxp', 'none'];
@@ -20,7 +21,7 @@ function parseBusinessHours(spec: string): ReportOptions['businessHours'] {
 }
 
 export function register(program: Command): void {
-  program.command('report')
+  withEngineFlags(program.command('report'))
     .description('Write the monthly compliance report: report.html (charts), report.pdf, report.json and one CSV per table')
     .requiredOption('--month <YYYY-MM>', 'the month to report on (UTC)')
     .option('--account <id>', 'only this AWS account / source account')
@@ -41,7 +42,7 @@ Examples:
 Check a bundle (what an auditor runs):
   cd ./report-2026-10 && sha256sum -c SHA256SUMS && \\
   openssl pkeyutl -verify -pubin -inkey report-signing.pub.pem -rawin -in manifest.json -sigfile manifest.json.sig`)
-    .action(async (opts: { month: string; account?: string; framework: string; out: string; businessHours: string; timezone: string; adminUsers: string; maxRows: string; pdf: boolean; bundle?: boolean; verify: boolean }, cmd: Command) => {
+    .action(async (opts: { month: string; account?: string; framework: string; out: string; businessHours: string; timezone: string; adminUsers: string; maxRows: string; pdf: boolean; bundle?: boolean; verify: boolean } & EngineFlags, cmd: Command) => {
       if (!FRAMEWORKS.includes(opts.framework as FrameworkId)) throw new AuditlakeError('E_USAGE', `report: --framework "${opts.framework}" is not one of ${FRAMEWORKS.join(', ')}`);
       const maxRows = intFlag('report', '--max-rows', opts.maxRows, 1);
       const home = resolveHome(homeFlag(cmd));
@@ -59,7 +60,7 @@ Check a bundle (what an auditor runs):
         adminUsers: opts.adminUsers.split(',').map((s) => s.trim()).filter(Boolean),
       };
       const started = Date.now();
-      const lake = await openHomeLake(home);
+      const lake = engineOf(opts) === 'athena' ? await (await import('../athena-engine.js')).openAthenaEngine(opts) : await openHomeLake(home);
       try {
         const vault = await homeVaultStatus(home, { verify: opts.verify, onStep: (s) => process.stderr.write(`report: ${s}…\n`) });
         process.stderr.write(`report: querying the lake for ${opts.month}…\n`);

@@ -68,7 +68,7 @@ export function createBucketWriter(o: { conn: DuckDBConnection; store: ObjectSto
           // ROW_GROUP_SIZE 2048 (DuckDB's smallest): a data page never exceeds its column chunk, so columns whose
           // 2048 values fit in 1 MB meet Security Lake's ≤ 1 MB page rule; maxColumnChunk reports when they do not.
           await o.conn.run(`COPY (SELECT * REPLACE (CAST(CAST(unmapped AS JSON) AS MAP(VARCHAR, VARCHAR)) AS unmapped)
-            FROM read_json(${lit(tmpJson)}, format = 'newline_delimited', sample_size = -1, maximum_object_size = 16777216) ORDER BY time)
+            FROM read_json(${lit(tmpJson)}, format = 'newline_delimited', sample_size = -1, maximum_object_size = 16777216))
             TO ${lit(file)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 2048)`);
           const r = await o.conn.runAndReadAll(`SELECT coalesce(max(total_uncompressed_size), 0)::DOUBLE AS m FROM parquet_metadata(${lit(file)})`);
           maxColumnChunk = Number(r.getRowObjectsJS()[0]?.m ?? 0);

@@ -2,13 +2,14 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { lit } from '../../sinks/lake/schema.js';
 import type { ObjectStore } from '../../core/object-store.js';
-import { classByUid, mapToOcsf, type MapContext, type OcsfEvent } from '../../transforms/ocsf/index.js';
+import { classByUid, mapToOcsf, type MapContext, type OcsfClassInfo, type OcsfEvent } from '../../transforms/ocsf/index.js';
+import type { ManifestFile } from '../../sinks/lake/manifest.js';
 import { createBucketWriter, type BucketWriter, type WrittenObject } from './bucket-writer.js';
 import { fingerprintOf, idsFileName, readExportState, removeQuietly, writeExportState, type ExportState } from './export-state.js';
 import { openLakeReader, type LakePartitionFiles, type LakeReader } from './lake-reader.js';
-import { exportPrefix, type ExportFormat } from './object-key.js';
+import { classRoot, partitionPath, type ExportFormat } from './object-key.js';
 import { rowToExport } from './row-to-export.js';
-import { exportSql, todoSql } from './select-sql.js';
+import { exportSql, neighbours, todoSql } from './select-sql.js';
 
 export interface ExportOcsfOptions {
   lakeRoot: string;
@@ -27,8 +28,25 @@ export interface ExportOcsfOptions {
   /** Called with every event before it is written (tests validate each against the OCSF schema here). */
   onEvent?: (ev: OcsfEvent) => void;
   onObject?: (o: WrittenObject) => void;
+  /**
+   * Where one class goes (a Security Lake custom source's own location); default `store` under `ext/<source>/`.
+   * The partition path `region=…/accountId=…/eventDay=…/` is appended to the prefix.
+   */
+  locate?: (cls: OcsfClassInfo) => ClassDestination;
+  /** Before a partition is read, with every lake file its export reads (a remote lake downloads them here). */
+  beforePartition?: (p: LakePartitionFiles, files: ManifestFile[]) => Promise<void>;
+  /** After a partition's objects are published and its state saved (a remote state is synced here). */
+  afterPartition?: (p: LakePartitionFiles) => Promise<void>;
+  /** Checked between partitions: true stops the run cleanly (what is left is exported next run). */
+  shouldStop?: () => boolean;
   memoryLimit?: string;
   threads?: number;
+}
+
+export interface ClassDestination {
+  store: ObjectStore;
+  /** Key prefix of the class (ends with `/`, or is empty). */
+  prefix: string;
 }
 
 export interface ExportSummary {
@@ -40,6 +58,8 @@ export interface ExportSummary {
   partitionsUnchanged: number;
   /** Largest Parquet column chunk written (bytes, uncompressed): data pages are at most this big. */
   maxColumnChunk: number;
+  /** Partitions left for the next run because shouldStop said so. */
+  partitionsLeft: number;
   seconds: number;
 }
 
@@ -55,7 +75,7 @@ export async function exportOcsf(o: ExportOcsfOptions): Promise<ExportSummary> {
   const work = await mkdtemp(join(o.tmpDir, 'ocsf-export-'));
   const reader = await openLakeReader({ root: o.lakeRoot, masterKey: o.masterKey, tmpDir: work, threads: o.threads, memoryLimit: o.memoryLimit });
   const state = await readExportState(o.stateDir, o.store.url);
-  const sum: ExportSummary = { events: 0, objects: 0, bytes: 0, byClass: {}, partitionsExported: 0, partitionsUnchanged: 0, maxColumnChunk: 0, seconds: 0 };
+  const sum: ExportSummary = { events: 0, objects: 0, bytes: 0, byClass: {}, partitionsExported: 0, partitionsUnchanged: 0, maxColumnChunk: 0, partitionsLeft: 0, seconds: 0 };
   try {
     const all = reader.partitions();
     const sinceMs = o.sinceMs ?? null;
@@ -69,7 +89,13 @@ export async function exportOcsf(o: ExportOcsfOptions): Promise<ExportSummary> {
         sum.partitionsUnchanged++;
         continue;
       }
+      if (o.shouldStop?.()) {
+        sum.partitionsLeft++;
+        continue;
+      }
+      await o.beforePartition?.(p, filesRead(all, p));
       await exportPartition(reader, all, p, fp, state, o, work, sum);
+      await o.afterPartition?.(p);
     }
   } finally {
     reader.close();
@@ -77,6 +103,13 @@ export async function exportOcsf(o: ExportOcsfOptions): Promise<ExportSummary> {
   }
   sum.seconds = (performance.now() - t0) / 1000;
   return sum;
+}
+
+/** Every lake file the export of `p` reads: its own and those of the partitions its joins look into. */
+function filesRead(all: LakePartitionFiles[], p: LakePartitionFiles): ManifestFile[] {
+  const joined = p.logType === 'activity' || p.logType === 'user' ? neighbours(all, p, 'connection') : [];
+  const acts = p.logType === 'user' ? neighbours(all, p, 'activity') : [];
+  return [p, ...joined, ...acts].flatMap((q) => q.files);
 }
 
 async function exportPartition(reader: LakeReader, all: LakePartitionFiles[], p: LakePartitionFiles, fp: string, state: ExportState, o: ExportOcsfOptions, work: string, sum: ExportSummary): Promise<void> {
@@ -105,7 +138,8 @@ async function exportPartition(reader: LakeReader, all: LakePartitionFiles[], p:
       let w = writers.get(uid);
       if (!w) {
         const cls = classByUid(uid)!;
-        w = createBucketWriter({ conn: reader.conn, store: o.store, tmpDir: work, prefix: exportPrefix(cls, p.account, p.region, p.date), format: o.format, tag: `b${seq++}` });
+        const dest = o.locate?.(cls) ?? { store: o.store, prefix: classRoot(cls) };
+        w = createBucketWriter({ conn: reader.conn, store: dest.store, tmpDir: work, prefix: dest.prefix + partitionPath(p.account, p.region, p.date), format: o.format, tag: `b${seq++}` });
         writers.set(uid, w);
       }
       await w.add(ev);

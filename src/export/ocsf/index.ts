@@ -1,3 +1,3 @@
-export { exportOcsf, type ExportOcsfOptions, type ExportSummary } from './export-ocsf.js';
-export { EXPORT_FORMATS, exportPrefix, type ExportFormat } from './object-key.js';
-export { stateDirFor } from './export-state.js';
+export { exportOcsf, type ClassDestination, type ExportOcsfOptions, type ExportSummary } from './export-ocsf.js';
+export { EXPORT_FORMATS, classRoot, exportPrefix, partitionPath, type ExportFormat } from './object-key.js';
+export { readExportState, stateDirFor, type ExportState } from './export-state.js';

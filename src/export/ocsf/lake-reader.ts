@@ -49,6 +49,8 @@ export async function openLakeReader(o: LakeReaderOptions): Promise<LakeReader> 
   const instance = await DuckDBInstance.create(':memory:', {
     autoinstall_known_extensions: 'false', threads: String(o.threads ?? 2), memory_limit: o.memoryLimit ?? '256MB',
     temp_directory: `${o.tmpDir}/duckdb-export-${process.pid}`, preserve_insertion_order: 'true',
+    // Spilled rows of an encrypted lake stay encrypted (a per-process key DuckDB keeps in memory).
+    ...(o.masterKey ? { temp_file_encryption: 'true', force_mbedtls_unsafe: 'true' } : {}),
   });
   const conn = await instance.connect();
   for (const salt of new Set(manifest.files.map((f) => f.key).filter((k): k is string => !!k))) {

@@ -9,8 +9,18 @@ export const EXPORT_FORMATS: readonly ExportFormat[] = ['parquet', 'jsonl'];
  * (a self-hosted PostgreSQL) go under `unknown`.
  */
 export function exportPrefix(cls: OcsfClassInfo, account: string, region: string, date: string): string {
+  return `${classRoot(cls)}${partitionPath(account, region, date)}`;
+}
+
+/** Where a class's objects go when no custom-source location is given: `ext/<source>/`. */
+export function classRoot(cls: OcsfClassInfo): string {
+  return `ext/${cls.sourceName}/`;
+}
+
+/** The partition below a class's root: `region=<region>/accountId=<account>/eventDay=<YYYYMMDD>/`. */
+export function partitionPath(account: string, region: string, date: string): string {
   const safe = (s: string) => (s ? s.replace(/[^A-Za-z0-9_.-]/g, '_') : 'unknown');
-  return `ext/${cls.sourceName}/region=${safe(region)}/accountId=${safe(account)}/eventDay=${date.replace(/-/g, '')}/`;
+  return `region=${safe(region)}/accountId=${safe(account)}/eventDay=${date.replace(/-/g, '')}/`;
 }
 
 /** Object name: the content (its event ids) decides it, so writing the same events again yields the same key. */

@@ -11,7 +11,7 @@ function dayBefore(date: string): string {
 }
 
 /** Partitions of `logType` in the same account and region on `date` or the day before (sessions cross midnight). */
-function neighbours(all: LakePartitionFiles[], p: LakePartitionFiles, logType: string): LakePartitionFiles[] {
+export function neighbours(all: LakePartitionFiles[], p: LakePartitionFiles, logType: string): LakePartitionFiles[] {
   const prev = dayBefore(p.date);
   return all.filter((q) => q.logType === logType && q.account === p.account && q.region === p.region && (q.date === p.date || q.date === prev));
 }

@@ -69,3 +69,14 @@ test('Firehose at-least-once: a duplicated member yields the same event ids; a t
   const r = decode(cut).out;
   assert.equal(r[r.length - 1].kind, 'malformed');
 });
+
+test('fuzz regression: log events without a text message are refused with reasons, never a TypeError', () => {
+  const d = createFirehoseDecoder({ account: '1', region: 'us-east-1', sourceObject: 'k' });
+  const good = { messageType: 'DATA_MESSAGE', owner: '1', logGroup: '/aws/rds/instance/db1/postgresql', logStream: 's', logEvents: [null, { id: '7', timestamp: 1 }, { id: '8', timestamp: 1, message: 42 }] };
+  const out = [...d.push(Buffer.from(JSON.stringify(good))), ...d.end()];
+  assert.equal(out.length, 3);
+  for (const r of out) {
+    assert.equal(r.kind, 'malformed');
+    if (r.kind === 'malformed') assert.match(r.reason, /not a CloudWatch Logs message object|has no text message/);
+  }
+});

@@ -54,6 +54,11 @@ export function createFirehoseDecoder(ctx: { account: string; region: string; so
         out.push({ kind: 'malformed', line: n, reason: `${ctx.sourceObject}: message ${n}: not JSON (${errorMessage(err)})`, raw: redactSecrets(o.slice(0, 2000)) });
         continue;
       }
+      // JSON that is not an object (`null`, a number, a list) is not a message: refuse it with a reason, never crash.
+      if (!msg || typeof msg !== 'object' || Array.isArray(msg)) {
+        out.push({ kind: 'malformed', line: n, reason: `${ctx.sourceObject}: message ${n}: not a CloudWatch Logs message object`, raw: redactSecrets(o.slice(0, 2000)) });
+        continue;
+      }
       if (stats) stats.messages++;
       if (msg.messageType === 'CONTROL_MESSAGE') {
         if (stats) stats.controlMessages++;
@@ -66,6 +71,11 @@ export function createFirehoseDecoder(ctx: { account: string; region: string; so
       }
       for (const le of msg.logEvents) {
         if (stats) stats.logEvents++;
+        // A log event without a text message (mutated, truncated by a producer) is refused, the others are kept.
+        if (!le || typeof le !== 'object' || typeof le.message !== 'string') {
+          out.push({ kind: 'malformed', line: n, reason: `${ctx.sourceObject}: message ${n}: log event ${String((le as { id?: unknown } | null)?.id ?? '?')} has no text message`, raw: redactSecrets(JSON.stringify(le ?? null).slice(0, 2000)) });
+          continue;
+        }
         const lctx = { server: g.server, account: msg.owner || ctx.account, region: ctx.region, fileId: `${msg.logGroup}/${msg.logStream}/${String(le.id)}`, sourceObject: ctx.sourceObject };
         try {
           const ev =

@@ -28,10 +28,12 @@ export async function renderOverview(root: HTMLElement): Promise<void> {
     return;
   }
   const where = `time >= ${ts(w.from)} and service <> 'auditlake'`;
+  // after-hours counts sign-ins only ('authenticated', the vocabulary every connection source maps to), not the
+  // session start/end lines of the same connection
   const [kpi, perDay, failedDay, dbs, verify] = await Promise.all([
     sql(`select count(*) filter (where log_type = 'connection' and success = false) failed,
                 count(*) filter (where log_type = 'user') user_changes,
-                count(*) filter (where log_type = 'connection' and success and (hour(time) < 8 or hour(time) >= 18 or isodow(time) >= 6)) after_hours,
+                count(*) filter (where log_type = 'connection' and action = 'authenticated' and (hour(time) < 8 or hour(time) >= 18 or isodow(time) >= 6)) after_hours,
                 count(*) total, count(distinct account) accounts from events where ${where}`),
     sql(`select strftime(date_trunc('day', time), '%Y-%m-%d') d, account, count(*) n from events where ${where} group by all order by 1, 2`),
     sql(`select strftime(date_trunc('day', time), '%Y-%m-%d') d, count(*) n from connections where ${where} and success = false group by 1 order by 1`),
@@ -39,18 +41,24 @@ export async function renderOverview(root: HTMLElement): Promise<void> {
     api<Verify>('/api/v1/verify'),
   ]);
   const [failed, userChanges, afterHours, total, accounts] = (kpi.rows[0] ?? []).map(Number);
-  const silent = dbs.databases.filter((d) => d.silent);
+  // Silence is measured against the newest record visible (not the clock), so a database that stopped while the
+  // others went on stands out in historical and demo data too; a lake that stopped altogether gets its own notice.
+  const newest = Date.parse(w.to);
+  const quietH = (d: Db) => (d.lastRecordAt ? (newest - Date.parse(d.lastRecordAt)) / 3_600_000 : 0);
+  const silent = dbs.databases.filter((d) => quietH(d) > 24);
+  const staleDays = Math.floor((Date.now() - newest) / 86_400_000);
   const drifted = dbs.databases.filter((d) => d.workflow?.drift || d.workflow?.step === 'failed');
   const vTone = verify.state === 'done' ? (verify.ok === false ? 'bad' : verify.ok ? 'ok' : '') : verify.state === 'failed' ? 'bad' : '';
   root.replaceChildren(
     h('h1', {}, 'Overview'),
-    h('p', { class: 'muted' }, `Last 30 days of data: ${w.from.slice(0, 10)} – ${w.to.slice(0, 10)} (UTC), ${fmt(accounts)} account(s).`),
+    h('p', { class: 'muted' }, `The 30 days up to the newest record: ${w.from.slice(0, 10)} – ${w.to.slice(0, 10)} (UTC), ${fmt(accounts)} account(s). Every figure below covers this window; click a tab above to search events, see each database or download a monthly report.`),
+    staleDays >= 1 ? h('p', { class: 'notice', role: 'status' }, `The newest record is ${fmt(staleDays)} day(s) old: nothing has arrived since. Check that ingestion runs (auditlake ingest / watch / the AWS deployment) — or this is demo data.`) : '',
     h('div', { class: 'cards' },
       card('Events', fmt(total), 'all log types'),
       card('Failed logins', fmt(failed), 'authentication failures', failed > 0 ? 'warn' : 'ok'),
       card('User changes', fmt(userChanges), 'create / alter / drop user', userChanges > 0 ? 'warn' : ''),
       card('After-hours logins', fmt(afterHours), 'outside 08–18 Mon–Fri UTC', afterHours > 0 ? 'warn' : ''),
-      card('Silent or drifted', `${silent.length} / ${drifted.length}`, 'databases without records for 24 h / with re-enforced settings', silent.length + drifted.length > 0 ? 'bad' : 'ok'),
+      card('Silent / drifted', `${silent.length} / ${drifted.length}`, 'databases with no record in the last 24 h of data / whose audit settings had to be re-enforced', silent.length + drifted.length > 0 ? 'bad' : 'ok'),
       card('Last verify', verify.state === 'done' ? (verify.ok === null ? 'no vault' : verify.ok ? 'valid' : 'FINDINGS') : verify.state, verify.summary ?? 'never run (admin: Databases → Verify now)', vTone),
     ),
     h('div', { class: 'charts' },
@@ -59,7 +67,7 @@ export async function renderOverview(root: HTMLElement): Promise<void> {
     ),
     h('h2', {}, 'Databases needing attention'),
     silent.length + drifted.length === 0 ? h('p', {}, 'None: every database produced records in the last 24 hours of data and no drift was re-enforced.')
-      : table(['Account', 'Database', 'Service', 'Last record', 'Problem'], [...new Set([...silent, ...drifted])].map((d) => [d.account, d.name, d.service, d.lastRecordAt, d.silent ? `silent ${fmt(Math.round((d.silentMinutes ?? 0) / 60))} h` : 'drift'])),
+      : table(['Account', 'Database', 'Service', 'Last record', 'Problem'], [...new Set([...silent, ...drifted])].map((d) => [d.account, d.name, d.service, d.lastRecordAt, quietH(d) > 24 ? `no record for ${fmt(Math.round(quietH(d)))} h before the newest` : 'settings re-enforced (drift)'])),
   );
   const days = [...new Set(perDay.rows.map((r) => String(r[0])))];
   const accts = [...new Set(perDay.rows.map((r) => String(r[1])))];

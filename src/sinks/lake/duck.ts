@@ -32,7 +32,11 @@ export async function openDuck(o: DuckOptions): Promise<{ instance: DuckDBInstan
     allocator_flush_threshold: '8MB',
     allocator_bulk_deallocation_flush_threshold: '8MB',
   };
-  if (o.encryptWrites) config.force_mbedtls_unsafe = 'true';
+  if (o.encryptWrites) {
+    config.force_mbedtls_unsafe = 'true';
+    // What DuckDB spills (sort runs, hash tables of a COPY) holds statements: encrypted with a per-process key.
+    config.temp_file_encryption = 'true';
+  }
   const instance = await DuckDBInstance.create(':memory:', config);
   const conn = await instance.connect();
   return { instance, conn };

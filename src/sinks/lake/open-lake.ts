@@ -1,3 +1,4 @@
+import { createRecordCipher } from '../../core/record-cipher.js';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { createQueryEngine } from './reader/engine.js';
@@ -71,6 +72,7 @@ export async function openLake(opts: OpenLakeOptions): Promise<OpenedLake> {
     manifest: () => manifest,
     acceptsEncoded: true,
     isIngested: (ref) => isIngestedIn(manifest, ref),
+    recordCipher: (purpose) => (masterKey ? createRecordCipher(masterKey, purpose) : null),
     beginBatch: (o) => createLakeBatch(ctx, publish, o),
     compact: () => compact(0),
     maybeCompact: (o) => compact(o?.minSmallFiles ?? 8),

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { AuditlakeError } from '../../core/errors.js';
+import { apiColumnsSql } from './api-columns.js';
 import type { Manifest, ManifestFile } from './manifest.js';
 import { partitionOf } from './manifest.js';
 import { emptyRelationSql, hiveTypesArg, lit, viewSelectList, VIEWS } from './schema.js';
@@ -64,7 +65,9 @@ export function viewStatement(root: string, m: Manifest, view: string): string {
   const v = VIEWS.find((x) => x.name === view);
   if (!v) throw new AuditlakeError('E_INTERNAL', `lake: no view named ${view}`);
   const files = viewFiles(m, view);
-  return `CREATE OR REPLACE VIEW ${v.name} AS ${relationSql(root, files, new Set(m.overlapping))}`;
+  const relation = relationSql(root, files, new Set(m.overlapping));
+  // api_calls adds the CloudTrail columns investigators filter on (api-columns.ts), derived from `raw`.
+  return `CREATE OR REPLACE VIEW ${v.name} AS ${v.name === 'api_calls' ? apiColumnsSql(relation) : relation}`;
 }
 
 /** CREATE OR REPLACE VIEW statements for every view. */

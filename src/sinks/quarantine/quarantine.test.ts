@@ -88,3 +88,17 @@ test('an object that is garbage throughout is capped: the first entries, then on
   assert.equal(got[QUARANTINE_ENTRIES_PER_OBJECT - 1].raw, `garbage ${QUARANTINE_ENTRIES_PER_OBJECT}`);
   assert.match(got[QUARANTINE_ENTRIES_PER_OBJECT].reason, /^2500 more malformed records up to line 12500 not listed/);
 });
+
+test('with a cipher, quarantine files hold no raw record in clear; list() decrypts; without the key, E_KEY', async (t) => {
+  const { createRecordCipher } = await import('../../core/record-cipher.js');
+  const { readFile } = await import('node:fs/promises');
+  const dir = await mkdtemp(join(tmpdir(), 'auditlake-q-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const cipher = createRecordCipher(Buffer.alloc(32, 9), 'quarantine');
+  const w = createQuarantine(dir, cipher).open(ref);
+  w.add(3, 'too few fields', "select * from t where note = 'QuarMarkerZ9'");
+  assert.equal(await w.finish(), 1);
+  for (const n of await readdir(dir)) assert.ok(!(await readFile(join(dir, n))).includes('QuarMarkerZ9'), `${n} holds the raw line in clear`);
+  assert.deepEqual((await all(createQuarantine(dir, cipher))).map((e) => [e.line, e.raw]), [[3, "select * from t where note = 'QuarMarkerZ9'"]]);
+  await assert.rejects(all(createQuarantine(dir)), (e: Error & { code?: string }) => e.code === 'E_KEY');
+});

@@ -7,6 +7,7 @@ import { AuditlakeError } from '../../core/errors.js';
 import { isProcessAlive } from '../../buffer/process-alive.js';
 import { redactSecrets } from '../../core/redact/redact-secrets.js';
 import type { SourceObjectRef } from '../../core/lake.js';
+import type { RecordCipher } from '../../core/record-cipher.js';
 import { quarantineFileName } from './file-name.js';
 import type { Quarantine, QuarantineEntry, QuarantineWriter } from './types.js';
 
@@ -22,14 +23,14 @@ const TMP_PREFIX = '.tmp-';
  * and renamed into place by finish(), which the ingest pipeline calls before the lake commit,
  * so a committed object always has its quarantine file and a redo rewrites the same file.
  */
-export function createQuarantine(dir: string): Quarantine {
+export function createQuarantine(dir: string, cipher: RecordCipher | null = null): Quarantine {
   return {
     dir,
     open(ref) {
-      return openWriter(dir, ref);
+      return openWriter(dir, ref, cipher);
     },
     list() {
-      return listEntries(dir);
+      return listEntries(dir, cipher);
     },
     removeStaleTemps: () => removeStaleTemps(dir),
   };
@@ -52,7 +53,16 @@ async function removeStaleTemps(dir: string): Promise<number> {
   return n;
 }
 
-function openWriter(dir: string, ref: SourceObjectRef): QuarantineWriter {
+/**
+ * One quarantine line: the entry's JSON, or with keys on `{"sealed":"<base64>"}` (the raw record is audit data,
+ * which must not sit in clear on disk).
+ */
+export function quarantineLine(e: object, cipher: RecordCipher | null): string {
+  const json = JSON.stringify(e);
+  return `${cipher ? JSON.stringify({ sealed: cipher.seal(Buffer.from(json, 'utf8')).toString('base64') }) : json}\n`;
+}
+
+function openWriter(dir: string, ref: SourceObjectRef, cipher: RecordCipher | null): QuarantineWriter {
   const finalPath = join(dir, quarantineFileName(ref));
   // The pid in the name lets a later run tell a crashed writer's leftover (removeStaleTemps) from a live one.
   const tmpPath = join(dir, `${TMP_PREFIX}${process.pid}-${randomBytes(6).toString('hex')}-${quarantineFileName(ref)}`);
@@ -100,13 +110,13 @@ function openWriter(dir: string, ref: SourceObjectRef): QuarantineWriter {
       if (count > QUARANTINE_ENTRIES_PER_OBJECT) return;
       // Decoders redact already; redaction is idempotent, so doing it again here guarantees that no
       // decoder (present or future) can leak a secret into the quarantine.
-      buffered += `${JSON.stringify(entry(line, redactSecrets(reason), redactSecrets(raw)))}\n`;
+      buffered += quarantineLine(entry(line, redactSecrets(reason), redactSecrets(raw)), cipher);
       if (buffered.length >= 256 * 1024) flush();
     },
     async finish() {
       if (count > QUARANTINE_ENTRIES_PER_OBJECT) {
         const more = count - QUARANTINE_ENTRIES_PER_OBJECT;
-        buffered += `${JSON.stringify(entry(lastLine, `${more} more malformed records up to line ${lastLine} not listed (at most ${QUARANTINE_ENTRIES_PER_OBJECT} per object)`, ''))}\n`;
+        buffered += quarantineLine(entry(lastLine, `${more} more malformed records up to line ${lastLine} not listed (at most ${QUARANTINE_ENTRIES_PER_OBJECT} per object)`, ''), cipher);
       }
       flush();
       if (!fh) return 0;
@@ -134,7 +144,7 @@ function openWriter(dir: string, ref: SourceObjectRef): QuarantineWriter {
   };
 }
 
-async function* listEntries(dir: string): AsyncGenerator<QuarantineEntry> {
+async function* listEntries(dir: string, cipher: RecordCipher | null): AsyncGenerator<QuarantineEntry> {
   let names: string[];
   try {
     names = (await readdir(dir)).filter((n) => n.endsWith('.jsonl') && !n.startsWith(TMP_PREFIX)).sort();
@@ -148,11 +158,18 @@ async function* listEntries(dir: string): AsyncGenerator<QuarantineEntry> {
     for await (const line of rl) {
       n++;
       if (!line.trim()) continue;
+      let v: QuarantineEntry & { sealed?: unknown };
       try {
-        yield JSON.parse(line) as QuarantineEntry;
+        v = JSON.parse(line) as QuarantineEntry & { sealed?: unknown };
       } catch (err) {
         throw new AuditlakeError('E_PARSE', `quarantine: ${join(dir, name)} line ${n} is not valid JSON`, { cause: err });
       }
+      yield typeof v.sealed === 'string' ? unseal(v.sealed, cipher, `quarantine: ${join(dir, name)} line ${n}`) : v;
     }
   }
+}
+
+function unseal(sealed: string, cipher: RecordCipher | null, what: string): QuarantineEntry {
+  if (!cipher) throw new AuditlakeError('E_KEY', `${what} is encrypted; listing it needs the home's lake key (keyring access)`);
+  return JSON.parse(cipher.open(Buffer.from(sealed, 'base64'), what).toString('utf8')) as QuarantineEntry;
 }

@@ -12,6 +12,8 @@ export interface MariaDbEnableOptions {
   auditFile?: string;
   dryRun?: boolean;
   verifyTimeoutMs?: number;
+  /** Told the connection id of every connection enable opens (see PgEnableOptions.onSession). */
+  onSession?: (ids: string[]) => void;
 }
 
 /**
@@ -39,6 +41,7 @@ export async function enableMariaDb(url: string, o: MariaDbEnableOptions = {}): 
   const target = maskUrl(url);
   const c = await connectMariaDb(url);
   try {
+    await reportConnection(c, o);
     const res: EnableResult = { engine: 'mariadb', target, dryRun: !!o.dryRun, changes: [], unchanged: [], notes: [] };
     const plug = await c.query<Array<{ s: string }>>("SELECT PLUGIN_STATUS AS s FROM information_schema.PLUGINS WHERE PLUGIN_NAME = 'SERVER_AUDIT'");
     if (plug.length === 0) {
@@ -102,6 +105,13 @@ export async function mariaDbAuditFile(c: Connection): Promise<string> {
   return join(d[0].d, p);
 }
 
+/** server_audit names a session by its connection id: tell the caller (the watcher keeps its own traffic apart). */
+async function reportConnection(c: Connection, o: MariaDbEnableOptions): Promise<number> {
+  const id = Number((await c.query<Array<{ id: bigint | number }>>('SELECT CONNECTION_ID() AS id'))[0].id);
+  o.onSession?.([String(id)]);
+  return id;
+}
+
 async function verifyMariaDb(admin: Connection, url: string, o: MariaDbEnableOptions): Promise<NonNullable<EnableResult['verified']>> {
   const file = await mariaDbAuditFile(admin);
   const timeout = o.verifyTimeoutMs ?? 10_000;
@@ -114,7 +124,7 @@ async function verifyMariaDb(admin: Connection, url: string, o: MariaDbEnableOpt
   const probe = await connectMariaDb(url);
   let connId: number;
   try {
-    connId = Number((await probe.query<Array<{ id: bigint | number }>>('SELECT CONNECTION_ID() AS id'))[0].id);
+    connId = await reportConnection(probe, o);
     await probe.query(`SELECT '${tag}' AS auditlake_canary`);
   } finally {
     await probe.end().catch(() => {});

@@ -18,6 +18,19 @@ export interface PgEnableOptions {
   verifyTimeoutMs?: number;
   /** Keep the text of failing statements in the log (log_min_error_statement=error): may log passwords in clear. */
   keepErrorStatements?: boolean;
+  /**
+   * Told the audit-log session id (and pid) of every connection enable opens, as soon as it is known — also when
+   * enable then fails — so the watcher can keep its own traffic off the silence clock.
+   */
+  onSession?: (ids: string[]) => void;
+}
+
+/** The session id as csvlog/jsonlog write it (`%c`: hex start time '.' hex pid), and the pid (stderr prefixes). */
+async function reportSession(c: pg.Client, o: PgEnableOptions): Promise<number> {
+  const r = await c.query<{ sid: string; pid: number }>("SELECT to_hex(trunc(extract(epoch FROM backend_start))::bigint) || '.' || to_hex(pid) AS sid, pid FROM pg_stat_activity WHERE pid = pg_backend_pid()");
+  const { sid, pid } = r.rows[0];
+  o.onSession?.([sid, String(pid)]);
+  return pid;
 }
 
 /**
@@ -61,6 +74,7 @@ export async function enablePostgres(url: string, o: PgEnableOptions = {}): Prom
   const target = maskUrl(url);
   const c = await connectPostgres(url, 'auditlake-enable');
   try {
+    await reportSession(c, o);
     const su = await c.query<{ rolsuper: boolean }>('SELECT rolsuper FROM pg_roles WHERE rolname = current_user');
     if (!su.rows[0]?.rolsuper) throw new AuditlakeError('E_DB', `postgres ${target}: enable needs a superuser (ALTER SYSTEM, CREATE EXTENSION, pg_read_file)`);
     const res: EnableResult = { engine: 'postgres', target, dryRun: !!o.dryRun, changes: [], unchanged: [], notes: [] };
@@ -140,7 +154,7 @@ async function verifyPostgres(admin: pg.Client, url: string, o: PgEnableOptions)
   const probe = await connectPostgres(url, 'auditlake-canary');
   let pid: number;
   try {
-    pid = (await probe.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0].pid;
+    pid = await reportSession(probe, o);
     await probe.query(canaryStatement(o.pgauditLog ?? DEFAULT_PGAUDIT_LOG, tag));
   } finally {
     await probe.end().catch(() => {});

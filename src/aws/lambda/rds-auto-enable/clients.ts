@@ -1,5 +1,6 @@
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { RDSClient } from '@aws-sdk/client-rds';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { RedshiftClient } from '@aws-sdk/client-redshift';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { AuditlakeError } from '../../../core/errors.js';
@@ -10,6 +11,7 @@ export interface MemberClients {
   rds: RDSClient;
   redshift: RedshiftClient;
   logs: CloudWatchLogsClient;
+  secrets: SecretsManagerClient;
 }
 
 /** Assumes `arn:aws:iam::<account>:role/<roleName>` (session named after the database, visible in CloudTrail). */
@@ -18,5 +20,5 @@ export async function memberClients(sts: STSClient, s: Pick<EnableState, 'accoun
   const c = r.Credentials;
   if (!c?.AccessKeyId || !c.SecretAccessKey) throw new AuditlakeError('E_KEY', `rds-auto-enable: AssumeRole into ${s.account} returned no credentials`);
   const credentials = { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken };
-  return { rds: new RDSClient({ region: s.region, credentials }), redshift: new RedshiftClient({ region: s.region, credentials }), logs: new CloudWatchLogsClient({ region: s.region, credentials }) };
+  return { rds: new RDSClient({ region: s.region, credentials }), redshift: new RedshiftClient({ region: s.region, credentials }), logs: new CloudWatchLogsClient({ region: s.region, credentials }), secrets: new SecretsManagerClient({ region: s.region, credentials }) };
 }

@@ -2,6 +2,7 @@ import { CreateOptionGroupCommand, DescribeDBInstancesCommand, DescribeOptionGro
 import { AuditlakeError } from '../../../core/errors.js';
 import { enableRdsAuditing } from '../../../sources/aws-databases/rds-audit.js';
 import { enableRedshiftAuditing } from '../../../sources/aws-databases/redshift-audit.js';
+import { configureCluster } from './aurora.js';
 import { classify, type EnableState } from './state.js';
 import { stepHandler, type StepDeps } from './step-handler.js';
 
@@ -17,6 +18,10 @@ export async function configureStep(s: EnableState, d: StepDeps): Promise<Enable
     if (s.kind === 'redshift') {
       const r = await enableRedshiftAuditing(d.clients.redshift, s.id, { bucket: d.config.landingBucket, prefix: d.config.redshiftPrefix });
       return { ...s, enabledAt: now, needsReboot: r.changes.some((c) => c.applyMethod === 'pending-reboot') || r.status.some((x) => x.includes('pending-reboot')), notes: [...s.notes, ...r.changes.map((c) => `${c.setting}: ${c.from || "''"} -> ${c.to}`)] };
+    }
+    if (s.kind === 'rds-cluster') {
+      const r = await configureCluster(d.clients.rds, s.id);
+      return { ...s, enabledAt: now, needsReboot: r.needsReboot, notes: [...s.notes, ...r.notes] };
     }
     if (s.engine.startsWith('sqlserver')) return await sqlServer(s, d, now);
     const r = await enableRdsAuditing(d.clients.rds, s.id);

@@ -1,5 +1,6 @@
 import { DescribeDBClustersCommand, DescribeDBInstancesCommand } from '@aws-sdk/client-rds';
 import { DescribeClustersCommand } from '@aws-sdk/client-redshift';
+import { AURORA_ENGINES } from './aurora.js';
 import { identify, type EnableState } from './state.js';
 import { stepHandler, type StepDeps } from './step-handler.js';
 
@@ -22,15 +23,17 @@ export async function describeStep(s: EnableState, d: StepDeps): Promise<EnableS
     next.engine = inst?.Engine ?? 'unknown';
   } else if (kind === 'rds-cluster') {
     const cl = (await d.clients.rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: id }))).DBClusters?.[0];
+    status = cl?.Status ?? 'missing';
     next.engine = cl?.Engine ?? 'unknown';
-    // Aurora audit settings live in cluster parameter groups: reported, not automated (docs/guide/deploy-on-aws.md).
-    return { ...next, outcome: 'skipped', notes: [...next.notes, `cluster engine ${next.engine}: enable with a DB cluster parameter group (not automated)`] };
+    // Aurora: cluster parameter group (aurora.ts). Multi-AZ DB clusters of plain postgres/mysql are not handled yet.
+    if (cl && !AURORA_ENGINES.test(next.engine)) return { ...next, outcome: 'skipped', notes: [...next.notes, `cluster engine ${next.engine}: only Aurora clusters are switched on (aurora-postgresql, aurora-mysql)`] };
   } else {
     const cl = (await d.clients.redshift.send(new DescribeClustersCommand({ ClusterIdentifier: id }))).Clusters?.[0];
     status = cl?.ClusterStatus ?? 'missing';
     next.engine = 'redshift';
   }
   if (status === 'missing') return { ...next, outcome: 'skipped', notes: [...next.notes, 'the database no longer exists'] };
+  if (kind === 'rds-instance' && next.engine.startsWith('aurora')) return { ...next, outcome: 'skipped', notes: [...next.notes, `${next.engine} instance: auditing is set on its cluster (the CreateDBCluster event)`] };
   if (kind === 'rds-instance' && !SUPPORTED.test(next.engine)) return { ...next, outcome: 'skipped', notes: [...next.notes, `engine ${next.engine} has no audit plugin auditlake can switch on`] };
   if (status !== 'available') return { ...next, ready: false, attempt: s.attempt + 1, notes: [...next.notes.slice(-4), `status ${status} at ${d.now().toISOString()}`] };
   return { ...next, ready: true, attempt: 0 };

@@ -1,5 +1,6 @@
 import { DescribeDBInstancesCommand, RebootDBInstanceCommand } from '@aws-sdk/client-rds';
 import { DescribeClustersCommand, RebootClusterCommand } from '@aws-sdk/client-redshift';
+import { describeCluster } from './aurora.js';
 import { classify, retryable, type EnableState } from './state.js';
 import { stepHandler, type StepDeps } from './step-handler.js';
 
@@ -16,6 +17,12 @@ export async function rebootStep(s: EnableState, d: StepDeps): Promise<EnableSta
       const status = (await d.clients.redshift.send(new DescribeClustersCommand({ ClusterIdentifier: s.id }))).Clusters?.[0]?.ClusterStatus;
       if (status !== 'available') throw retryable('Auditlake.NotReady', `reboot ${s.id}: cluster is ${status}`);
       await d.clients.redshift.send(new RebootClusterCommand({ ClusterIdentifier: s.id }));
+    } else if (s.kind === 'rds-cluster') {
+      // Aurora has no cluster reboot: the group and pgaudit's preload take effect when each instance restarts.
+      const cl = await describeCluster(d.clients.rds, s.id);
+      if (cl?.Status !== 'available') throw retryable('Auditlake.NotReady', `reboot ${s.id}: cluster is ${cl?.Status}`);
+      const members = [...(cl.DBClusterMembers ?? [])].sort((a, b) => Number(b.IsClusterWriter) - Number(a.IsClusterWriter));
+      for (const m of members) await d.clients.rds.send(new RebootDBInstanceCommand({ DBInstanceIdentifier: m.DBInstanceIdentifier }));
     } else {
       const status = (await d.clients.rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: s.id }))).DBInstances?.[0]?.DBInstanceStatus;
       // A just-attached group is applied by a modification that must finish first.

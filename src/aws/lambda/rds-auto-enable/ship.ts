@@ -4,6 +4,8 @@ import { stepHandler, type StepDeps } from './step-handler.js';
 
 /** The CloudWatch Logs group RDS exports an engine's audit log to. */
 export function auditLogGroup(engine: string, id: string): string | null {
+  if (engine === 'aurora-postgresql') return `/aws/rds/cluster/${id}/postgresql`;
+  if (engine === 'aurora-mysql') return `/aws/rds/cluster/${id}/audit`;
   if (engine === 'postgres') return `/aws/rds/instance/${id}/postgresql`;
   if (engine === 'mysql' || engine === 'mariadb') return `/aws/rds/instance/${id}/audit`;
   return null; // SQL Server and Redshift write to S3 themselves
@@ -18,7 +20,7 @@ export const SUBSCRIPTION_NAME = 'auditlake';
  */
 export async function shipStep(s: EnableState, d: StepDeps): Promise<EnableState> {
   const group = auditLogGroup(s.engine, s.id);
-  if (s.kind !== 'rds-instance' || !group) return { ...s, logGroups: [] };
+  if (s.kind === 'redshift' || !group) return { ...s, logGroups: [] };
   try {
     await d.clients.logs.send(new CreateLogGroupCommand({ logGroupName: group })).catch((e: Error) => {
       if (e.name !== 'ResourceAlreadyExistsException') throw e;

@@ -20,6 +20,7 @@ import {
   RebootDBInstanceCommand,
 } from '@aws-sdk/client-rds';
 import { RedshiftClient } from '@aws-sdk/client-redshift';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { memberClients } from './clients.js';
 import type { Config } from './config.js';
@@ -34,10 +35,11 @@ import { verifyStep } from './verify.js';
 const rds = mockClient(RDSClient);
 const logs = mockClient(CloudWatchLogsClient);
 const sts = mockClient(STSClient);
+const secrets = mockClient(SecretsManagerClient);
 const region = 'eu-west-1';
-const config: Config = { memberRoleName: 'auditlake-member-eu-west-1', destinationArn: 'arn:aws:logs:eu-west-1:111111111111:destination:auditlake-rds-audit', landingBucket: 'auditlake-landing-111111111111-eu-west-1', redshiftPrefix: 'redshift/', allowReboot: false, logRetentionDays: 1 };
+const config: Config = { memberRoleName: 'auditlake-member-eu-west-1', destinationArn: 'arn:aws:logs:eu-west-1:111111111111:destination:auditlake-rds-audit', landingBucket: 'auditlake-landing-111111111111-eu-west-1', redshiftPrefix: 'redshift/', allowReboot: false, logRetentionDays: 1, masterSecretArns: {}, inDatabaseSetup: false };
 const NOW = new Date('2026-12-04T12:00:00Z');
-const deps = (over: Partial<Config> = {}): StepDeps => ({ clients: { rds: new RDSClient({ region }), redshift: new RedshiftClient({ region }), logs: new CloudWatchLogsClient({ region }) }, config: { ...config, ...over }, now: () => NOW });
+const deps = (over: Partial<Config> = {}): StepDeps => ({ clients: { rds: new RDSClient({ region }), redshift: new RedshiftClient({ region }), logs: new CloudWatchLogsClient({ region }), secrets: new SecretsManagerClient({ region }) }, config: { ...config, ...over }, now: () => NOW });
 const start = (over: Partial<EnableState> = {}): EnableState => ({
   account: '222222222222', region, id: 'event-e1', eventName: 'CreateDBInstance', requestParameters: { dBInstanceIdentifier: 'Billing-DB', engine: 'postgres', masterUserPassword: 'HIDDEN_DUE_TO_SECURITY_REASONS' },
   userIdentity: { arn: 'arn:aws:sts::222222222222:assumed-role/dev/alice', sessionContext: { sessionIssuer: { userName: 'dev' } } },
@@ -50,6 +52,7 @@ beforeEach(() => {
   rds.reset();
   logs.reset();
   sts.reset();
+  secrets.reset();
 });
 
 test('member clients: AssumeRole into the member account role, named after the database', async () => {

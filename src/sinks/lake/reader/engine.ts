@@ -56,6 +56,8 @@ export function createQueryEngine(root: string, masterKey: Buffer | null, thread
     if (state) return state;
     const instance = await DuckDBInstance.create(':memory:', {
       autoinstall_known_extensions: 'false', threads: String(threads), memory_limit: memoryLimit, temp_directory: spillDir,
+      // A query over an encrypted lake spills decrypted rows (sorts, joins): DuckDB encrypts its temp files then.
+      ...(masterKey ? { temp_file_encryption: 'true', force_mbedtls_unsafe: 'true' } : {}),
     });
     const conn = await instance.connect();
     await conn.run(`SET allowed_directories = [${allowed.map(lit).join(', ')}]`);

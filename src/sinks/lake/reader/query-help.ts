@@ -1,10 +1,12 @@
+import { API_COLUMNS } from '../api-columns.js';
 import { VIEW_COLUMNS, VIEWS } from '../schema.js';
 
 /** The views and their columns, as printed under a failed query. */
 export function viewsHelp(): string {
   const cols = VIEW_COLUMNS.map((c) => (c === 'user' ? '"user"' : c)).join(', ');
   const views = VIEWS.map((v) => `  ${v.name.padEnd(13)} ${v.about}`).join('\n');
-  return `Views (all have the same columns):\n${views}\nColumns: ${cols}`;
+  const api = API_COLUMNS.map((c) => c.name).join(', ');
+  return `Views:\n${views}\nColumns (every view): ${cols}\napi_calls also has: ${api}`;
 }
 
 /** A hint matched to DuckDB's message (and the SQL), or ''. */

@@ -32,5 +32,7 @@ export function toQueryResult(reader: DuckDBResultReader): QueryResult {
       return fixDates(v, types[i].typeId === DuckDBTypeId.DATE);
     }),
   );
-  return { columns, rows };
+  // JSON is VARCHAR with an alias; a JSON column's values stay text here, JSON output nests them.
+  const jsonColumns = types.map((t, i) => (t.typeId === DuckDBTypeId.VARCHAR && t.alias === 'JSON' ? i : -1)).filter((i) => i >= 0);
+  return jsonColumns.length ? { columns, rows, jsonColumns } : { columns, rows };
 }

@@ -6,6 +6,7 @@ import { AuditlakeError } from '../../../core/errors.js';
 import type { AuditEvent } from '../../../core/event.js';
 import type { LakeContext } from '../context.js';
 import { createSpillWriter, spillRelationSql, type SpillWriter } from './csv-spill.js';
+import { feedFifo, makeFifo } from './fifo-feed.js';
 import { freshKey, type WriteKey } from '../parquet-key.js';
 import { ident, lit } from '../schema.js';
 import type { CommitStats, EncodedEvents, LakeBatch, SourceObjectRef } from '../../../core/lake.js';
@@ -68,7 +69,9 @@ export function createLakeBatch(ctx: LakeContext, publish: Publisher, opts: Batc
   const key = ctx.masterKey ? freshKey(ctx.masterKey) : null;
   const staged: StagedFile[] = [];
   let spillNo = 0;
-  let writer: SpillWriter = createSpillWriter(join(dir, `s${spillNo}.csv`));
+  // An encrypted lake gets encrypted spills: the CSV holds every statement of the batch.
+  const newWriter = (n: number) => createSpillWriter(join(dir, `s${n}.csv`), undefined, { encrypt: key !== null });
+  let writer: SpillWriter = newWriter(spillNo);
   let inflight: Promise<void> | null = null;
   let failure: unknown = null;
   let state: 'open' | 'committing' | 'done' = 'open';
@@ -76,11 +79,24 @@ export function createLakeBatch(ctx: LakeContext, publish: Publisher, opts: Batc
   const convert = async (w: SpillWriter, n: number): Promise<void> => {
     const outDir = join(dir, `out${n}`);
     if (key) await ctx.addKey(key);
-    const rows = await ctx.write(
-      `COPY (SELECT ${SELECT_FOR_WRITE} FROM ${spillRelationSql(w)}) TO ${lit(outDir)} (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1, ` +
+    // Encrypted spills reach DuckDB decrypted through two named pipes, never as a plaintext file.
+    const from = w.encrypted ? { path: `${w.path}.fifo`, sourcesPath: `${w.sourcesPath}.fifo`, longestLine: w.longestLine } : w;
+    if (w.encrypted) for (const p of [from.path, from.sourcesPath]) makeFifo(p);
+    const copy = ctx.write(
+      `COPY (SELECT ${SELECT_FOR_WRITE} FROM ${spillRelationSql(from)}) TO ${lit(outDir)} (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1, ` +
         `PARTITION_BY (${['log_type', 'account', 'region', 'date'].map(ident).join(', ')}), FILENAME_PATTERN 'f_{uuid}', ` +
         `FILE_EXTENSION 'parquet-tmp', ROW_GROUP_SIZE_BYTES ${ctx.tuning.rowGroupBytes}, RETURN_STATS${encryptionClause(key)})`,
     );
+    const feeds = w.encrypted ? Promise.all([feedFifo(from.path, () => w.openEvents(), copy), feedFifo(from.sourcesPath, () => w.openSources(), copy)]) : null;
+    let rows: Record<string, unknown>[];
+    try {
+      rows = await copy;
+      await feeds;
+    } finally {
+      // A failed COPY is the error to report; the feeds then only stop.
+      await feeds?.catch(() => undefined);
+      if (w.encrypted) for (const p of [from.path, from.sourcesPath]) await unlink(p).catch(() => undefined);
+    }
     staged.push(...stagedFromStats(rows, outDir));
     await unlink(w.path).catch(() => undefined);
     await unlink(w.sourcesPath).catch(() => undefined);
@@ -99,7 +115,7 @@ export function createLakeBatch(ctx: LakeContext, publish: Publisher, opts: Batc
       await unlink(w.path).catch(() => undefined);
       await unlink(w.sourcesPath).catch(() => undefined);
     }
-    writer = createSpillWriter(join(dir, `s${spillNo}.csv`));
+    writer = newWriter(spillNo);
   };
 
   const assertOpen = () => {
